@@ -1,0 +1,37 @@
+"""Options shared by several commands, declared once."""
+from __future__ import annotations
+
+import click
+
+from ..errors import UsageError
+from ..reader import same_file
+
+
+def translation_options(func):
+    """Options of every command that translates (DESIGN.md, "Model options")."""
+    options = [
+        click.option("--translation-model", "translation_model", metavar="M",
+                     help="Translation model: a Hub id or a local folder [default: Helsinki-NLP/opus-mt-fr-en]."),
+        click.option("--source-lang", type=click.Choice(["auto", "fr", "en"]), default="auto", show_default=True,
+                     help="Language of the input; auto detects it (English passes through unchanged)."),
+        click.option("--beam-size", type=click.IntRange(1, 32), default=4, show_default=True,
+                     help="Beam search width (1 is greedy: faster, a little worse)."),
+        click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
+                     help="Where the model runs; auto uses a CUDA GPU when there is one."),
+        click.option("--backend", type=click.Choice(["auto", "transformers", "ctranslate2"]), default="auto",
+                     show_default=True, help="Inference engine; auto picks the fastest one installed."),
+        click.option("--stats", is_flag=True,
+                     help="Print one JSON line to stderr: segments, source_tokens, generated_tokens, seconds."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def check_output_not_input(output: str | None, inputs: tuple[str, ...]) -> None:
+    """Refuse `-o FILE` when FILE is one of the inputs (it would be destroyed)."""
+    if not output or output == "-":
+        return
+    for name in inputs:
+        if name != "-" and same_file(name, output):
+            raise UsageError(f"-o {output} is also an input: choose another output file")

@@ -1,0 +1,71 @@
+"""`passeur translate`: French text in, English text out, layout kept."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from .options import check_output_not_input, translation_options
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.option("-o", "--output", metavar="OUT", help="Write here instead of stdout (atomically).")
+@click.option("--model", "model", metavar="M", help="Same as --translation-model.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+              help="text keeps the input's layout; md adds a heading per input; json as in DESIGN.md.")
+@translation_options
+@click.pass_obj
+def translate(env, inputs, output, model, fmt, translation_model, source_lang, beam_size, device, backend, stats):
+    """Translate French text to English, keeping paragraphs, headings, lists and Markdown.
+
+    INPUT is a file, or - (or nothing) for stdin; several INPUTs are translated in order.
+    English input passes through unchanged. Output goes to stdout unless -o.
+
+    \b
+    Examples:
+      cat article.fr.txt | passeur translate
+      passeur translate a.fr.txt b.fr.txt -o ab.en.txt
+      passeur translate article.fr.md --format json --model ./opus-mt-fr-en
+    """
+    from ..reader import read_input
+    from ..render import render_translations
+
+    inputs = inputs or ("-",)
+    check_output_not_input(output, inputs)
+    sources = [read_input(name, env.stdin) for name in inputs]
+    engine = None
+    results = []
+    for source in sources:
+        if not source.text.strip():
+            results.append((source, None))
+            continue
+        if engine is None:
+            engine = env.translation_engine(
+                model or translation_model, backend=backend, device=device, beam_size=beam_size
+            )
+        from ..translator import translate_document
+
+        result = translate_document(source.text, engine, source_lang=source_lang)
+        if result.source_language == "en":
+            env.log(f"{source.name}: the input is already English; passed through unchanged")
+        results.append((source, result))
+    text = render_translations(results, fmt)
+    _write(env, output, text)
+    if stats:
+        totals = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "seconds": 0.0}
+        for _, result in results:
+            for key in totals:
+                totals[key] += result.stats.get(key, 0) if result else 0
+        totals["seconds"] = round(totals["seconds"], 3)
+        click.echo(json.dumps(totals), file=env.stderr)
+
+
+def _write(env, output: str | None, text: str) -> None:
+    if output and output != "-":
+        from ..writer import write_atomic
+
+        write_atomic(output, text)
+    else:
+        env.stdout.write(text)
+        env.stdout.flush()

@@ -1,0 +1,56 @@
+"""The narrow interface every translation engine implements, and the counters it keeps.
+
+Engines translate lists of plain sentences; they know nothing of documents, glossaries
+or caches. Wrappers (glossary guard, translation memory) implement the same interface
+around another engine.
+"""
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, asdict
+from typing import Sequence
+
+
+@dataclass
+class EngineStats:
+    """What an engine did: counted from the real run, reported by `--stats`."""
+
+    segments: int = 0
+    source_tokens: int = 0
+    generated_tokens: int = 0
+    seconds: float = 0.0
+    cached_segments: int = 0
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+class TranslationEngine(abc.ABC):
+    """Translate sentences. Implementations load their model lazily, on first use."""
+
+    stats: EngineStats
+
+    @abc.abstractmethod
+    def translate(self, sentences: Sequence[str], n_best: int = 1) -> list[list[str]]:
+        """Return, for each sentence in order, up to `n_best` hypotheses, best first.
+
+        Every inner list has at least one element. Empty sentences translate to "".
+        """
+
+    @abc.abstractmethod
+    def max_input_tokens(self) -> int:
+        """The longest input, in model tokens, that the engine translates well."""
+
+    @abc.abstractmethod
+    def count_tokens(self, text: str) -> int:
+        """The number of model tokens `text` takes as an input."""
+
+    def describe(self) -> dict:
+        """Model id, revision, backend and device, for provenance and `--format json`."""
+        return {"engine": type(self).__name__}
+
+    def translate_one(self, sentences: Sequence[str]) -> list[str]:
+        """Convenience: the best hypothesis for each sentence."""
+        return [hyps[0] for hyps in self.translate(sentences, n_best=1)]

@@ -1,0 +1,181 @@
+"""The transformers backend: any Hugging Face seq2seq translation model (MarianMT first).
+
+Loaded lazily on first use. Sentences are sorted by length and batched by a token
+budget, so padding stays small, then put back in order.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Sequence
+
+from .engine import EngineStats, TranslationEngine
+
+# Inputs longer than this are split before they reach the model: opus-mt models
+# translate long inputs badly well before their 512-position limit.
+MAX_INPUT_TOKENS = 200
+
+
+def pick_device(device: str) -> str:
+    """'auto' is CUDA when a GPU is there, else CPU; an explicit choice is checked."""
+    import torch
+
+    from .errors import UsageError
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise UsageError("--device cuda: no CUDA GPU is available here (use --device cpu or auto)")
+    return device
+
+
+def set_cpu_threads() -> None:
+    """Use the physical cores, once per process (torch defaults can oversubscribe)."""
+    import torch
+
+    wanted = int(os.environ.get("PASSEUR_THREADS", "0")) or (os.cpu_count() or 1)
+    if torch.get_num_threads() != wanted:
+        torch.set_num_threads(wanted)
+
+
+class MarianEngine(TranslationEngine):
+    """Translate with transformers' `generate()` on a local model folder."""
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        name: str | None = None,
+        revision: str = "",
+        device: str = "auto",
+        beam_size: int = 4,
+        batch_tokens: int = 4096,
+        max_batch_size: int = 64,
+        int8: bool = False,
+    ) -> None:
+        self.model_dir = Path(model_dir)
+        self.name = name or str(model_dir)
+        self.revision = revision
+        self.requested_device = device
+        self.beam_size = beam_size
+        self.batch_tokens = batch_tokens
+        self.max_batch_size = max_batch_size
+        self.int8 = int8
+        self.stats = EngineStats()
+        self._model = None
+        self._tokenizer = None
+        self._limit: int | None = None
+        self.device = None
+        self.load_seconds = 0.0
+
+    # -- loading -----------------------------------------------------------------
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:
+            from transformers import AutoTokenizer
+
+            self._tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
+        return self._tokenizer
+
+    def load(self):
+        """Load the model once; later calls return it."""
+        if self._model is None:
+            started = time.perf_counter()
+            import torch
+            from transformers import AutoModelForSeq2SeqLM
+
+            self.device = pick_device(self.requested_device)
+            dtype = torch.float16 if self.device == "cuda" else torch.float32
+            model = AutoModelForSeq2SeqLM.from_pretrained(self.model_dir, dtype=dtype)
+            model.eval()
+            if self.device == "cpu":
+                set_cpu_threads()
+                if self.int8:
+                    model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+            model.to(self.device)
+            self._model = model
+            self.load_seconds = time.perf_counter() - started
+        return self._model
+
+    # -- TranslationEngine -----------------------------------------------------------
+    def max_input_tokens(self) -> int:
+        config_limit = self._position_limit()
+        return max(8, min(MAX_INPUT_TOKENS, config_limit // 2))
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+    def describe(self) -> dict:
+        return {
+            "engine": "transformers",
+            "model": self.name,
+            "revision": self.revision,
+            "device": self.device or self.requested_device,
+            "beam_size": self.beam_size,
+            "int8": self.int8,
+        }
+
+    def translate(self, sentences: Sequence[str], n_best: int = 1) -> list[list[str]]:
+        results: list[list[str]] = [[""] for _ in sentences]
+        todo = [i for i, s in enumerate(sentences) if s.strip()]
+        if not todo:
+            return results
+        started = time.perf_counter()
+        model = self.load()
+        lengths = {i: self.count_tokens(sentences[i]) for i in todo}
+        for batch in plan_batches(todo, lengths, self.batch_tokens, self.max_batch_size):
+            outputs = self._generate([sentences[i] for i in batch], max(lengths[i] for i in batch), n_best, model)
+            for i, hyps in zip(batch, outputs):
+                results[i] = hyps
+        self.stats.segments += len(todo)
+        self.stats.source_tokens += sum(lengths.values())
+        self.stats.seconds += time.perf_counter() - started
+        return results
+
+    # -- internals ------------------------------------------------------------------
+    def _generate(self, texts: list[str], longest: int, n_best: int, model) -> list[list[str]]:
+        import torch
+
+        beams = max(self.beam_size, n_best)
+        inputs = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
+        max_new = min(self._position_limit(), int(longest * 2.5) + 16)
+        with torch.inference_mode():
+            out = model.generate(
+                **inputs,
+                num_beams=beams,
+                num_return_sequences=n_best,
+                max_new_tokens=max_new,
+                do_sample=False,
+                early_stopping=True if beams > 1 else False,
+            )
+        pad = self.tokenizer.pad_token_id
+        best_rows = out[::n_best]
+        start = model.generation_config.decoder_start_token_id
+        self.stats.generated_tokens += int(((best_rows != pad) & (best_rows != start)).sum())
+        decoded = self.tokenizer.batch_decode(out, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+        return [decoded[k * n_best : (k + 1) * n_best] for k in range(len(texts))]
+
+    def _position_limit(self) -> int:
+        if self._limit is None:
+            from transformers import AutoConfig
+
+            config = AutoConfig.from_pretrained(self.model_dir)
+            self._limit = int(getattr(config, "max_position_embeddings", 512) or 512)
+        return self._limit
+
+
+def plan_batches(indices: list[int], lengths: dict[int, int], batch_tokens: int, max_batch_size: int) -> list[list[int]]:
+    """Group indices by similar length so that (longest x size) stays under the budget."""
+    ordered = sorted(indices, key=lambda i: lengths[i], reverse=True)
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in ordered:
+        longest = max([lengths[j] for j in current] + [lengths[i]])
+        if current and (longest * (len(current) + 1) > batch_tokens or len(current) >= max_batch_size):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
