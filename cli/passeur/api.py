@@ -1,8 +1,41 @@
 """The importable API: what the CLI calls, usable from Python without click."""
 from __future__ import annotations
 
+from typing import Callable
+
 from .engine import TranslationEngine
+from .errors import UnresolvedError
 from .translator import TranslationResult, translate_document
+
+
+def build_translator(
+    model: str | None = None,
+    *,
+    glossary: str | None = None,
+    guard: bool = True,
+    backend: str = "auto",
+    device: str = "auto",
+    beam_size: int = 4,
+    make_engine: Callable[..., TranslationEngine] | None = None,
+) -> TranslationEngine:
+    """The engine stack for translating: model engine, wrapped by the glossary guard.
+
+    `glossary` is a user glossary file (CSV/TSV); it is read and checked here, before any
+    model loads. The model itself loads lazily, on the first sentence.
+    """
+    termbase = None
+    if glossary:
+        from .termbase import load_termbase
+
+        termbase = load_termbase(glossary)
+    if make_engine is None:
+        from .backends import create_translation_engine as make_engine
+    engine = make_engine(model, backend=backend, device=device, beam_size=beam_size)
+    if not guard:
+        return engine
+    from .guard import GlossaryGuard
+
+    return GlossaryGuard(engine, termbase=termbase)
 
 
 def translate_text(
@@ -10,18 +43,35 @@ def translate_text(
     *,
     model: str | None = None,
     engine: TranslationEngine | None = None,
+    glossary: str | None = None,
+    strict: bool = False,
     backend: str = "auto",
     source_lang: str = "auto",
     beam_size: int = 4,
     device: str = "auto",
 ) -> TranslationResult:
-    """Translate French `text` to English, keeping its layout; English comes back unchanged.
+    """Translate French `text` to English, keeping layout, names and figures exact.
 
-    Pass `engine` to reuse a loaded engine across calls (the model loads once per engine);
-    otherwise one is built from `model` (a Hub id or a local folder; default opus-mt-fr-en).
+    English comes back unchanged. Pass `engine` (e.g. from `build_translator`) to reuse a
+    loaded model across calls. With `strict`, raise UnresolvedError when a name or figure
+    could not be guaranteed (the result is attached to the error as `.result`).
     """
     if engine is None:
-        from .backends import create_translation_engine
+        engine = build_translator(model, glossary=glossary, backend=backend, device=device, beam_size=beam_size)
+    result = translate_document(text, engine, source_lang=source_lang)
+    if strict and result.fidelity.get("unresolved"):
+        error = UnresolvedError(describe_unresolved(result.fidelity["unresolved"]))
+        error.result = result
+        raise error
+    return result
 
-        engine = create_translation_engine(model, backend=backend, device=device, beam_size=beam_size)
-    return translate_document(text, engine, source_lang=source_lang)
+
+def describe_unresolved(items: list[dict]) -> str:
+    """One line per name or figure that could not be guaranteed."""
+    lines = [f"{len(items)} name(s) or figure(s) could not be guaranteed:"]
+    for item in items:
+        what = item["source"] or item["found"]
+        detail = f"expected {item['expected']!r}" if item["expected"] else "not in the source"
+        found = f", found {item['found']!r}" if item["found"] and item["source"] else ""
+        lines.append(f"  {item['status']} {item['kind']} {what!r} ({detail}{found}) in: {item.get('segment', '')}")
+    return "\n".join(lines)

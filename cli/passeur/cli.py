@@ -53,17 +53,6 @@ def _isatty(stream) -> bool:
         return False
 
 
-class PasseurFailure(click.ClickException):
-    """A PasseurError on its way out: one line on stderr, the error's exit code."""
-
-    def __init__(self, error: PasseurError) -> None:
-        super().__init__(str(error))
-        self.exit_code = int(error.exit_code)
-
-    def show(self, file=None) -> None:
-        click.echo(f"passeur: error: {self.message}", file=file or sys.stderr)
-
-
 class PasseurGroup(click.Group):
     """Maps errors to exit codes in one place."""
 
@@ -73,9 +62,10 @@ class PasseurGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PasseurError as error:
-            raise PasseurFailure(error) from None
+            click.echo(f"passeur: error: {error}", file=ctx.obj.stderr)
+            raise click.exceptions.Exit(int(error.exit_code)) from None
         except KeyboardInterrupt:
-            click.echo("passeur: interrupted; no partial output was written", file=sys.stderr)
+            click.echo("passeur: interrupted; no partial output was written", file=ctx.obj.stderr)
             raise click.exceptions.Exit(130) from None
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (e.g. `| head`): not an error
@@ -102,9 +92,11 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from .commands import models, translate
+    from .commands import check, glossary, models, translate
 
     cli.add_command(translate.translate)
+    cli.add_command(glossary.glossary)
+    cli.add_command(check.check)
     cli.add_command(models.models)
 
 

@@ -51,6 +51,13 @@ class TranslationEngine(abc.ABC):
         """Model id, revision, backend and device, for provenance and `--format json`."""
         return {"engine": type(self).__name__}
 
+    def begin_document(self, text: str) -> None:
+        """Called before a document's sentences are translated (wrappers use it)."""
+
+    def end_document(self) -> dict:
+        """Called after; returns the wrapper's report on the document (fidelity), if any."""
+        return {}
+
     def translate_one(self, sentences: Sequence[str]) -> list[str]:
         """Convenience: the best hypothesis for each sentence."""
         return [hyps[0] for hyps in self.translate(sentences, n_best=1)]

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .document import parse_document, render_document
 from .engine import TranslationEngine
 from .language import resolve_language
 from .segmenter import Segment, split_long, split_sentences
 
-WINDOW = 256  # segments sent to the engine at a time: bounds memory on huge inputs
+WINDOW = 64  # segments sent to the engine at a time: bounds memory on huge inputs
 
 
 @dataclass
@@ -36,8 +36,17 @@ class TranslationResult:
         }
 
 
-def translate_document(text: str, engine: TranslationEngine, *, source_lang: str = "auto") -> TranslationResult:
-    """Translate a whole text with `engine`, keeping its layout; English passes through."""
+def translate_document(
+    text: str,
+    engine: TranslationEngine,
+    *,
+    source_lang: str = "auto",
+    on_progress: Callable[[int, int], None] | None = None,
+) -> TranslationResult:
+    """Translate a whole text with `engine`, keeping its layout; English passes through.
+
+    `on_progress(done, total)` is called after each window of segments.
+    """
     started = time.perf_counter()
     language = resolve_language(text, source_lang) if text.strip() else "fr"
     if language == "en":
@@ -45,11 +54,14 @@ def translate_document(text: str, engine: TranslationEngine, *, source_lang: str
         result.stats = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "seconds": 0.0}
         return result
     before = engine.stats.to_json()
+    engine.begin_document(text)
     units = parse_document(text)
     slots = list(_plan_segments(units, engine))
     translations: list[str] = []
     for window in _windows([segment.text for _, segment in slots], WINDOW):
         translations.extend(engine.translate_one(window))
+        if on_progress:
+            on_progress(len(translations), len(slots))
     outputs: dict[int, list[str]] = {}
     segments_json = []
     for (piece_id, segment), translated in zip(slots, translations):
@@ -58,7 +70,10 @@ def translate_document(text: str, engine: TranslationEngine, *, source_lang: str
     pieces = [piece for unit in units for piece in unit.pieces if piece.translate]
     for piece_id, piece in enumerate(pieces):
         piece.result = "".join(outputs.get(piece_id, [piece.text]))
-    result = TranslationResult(language, render_document(units), segments_json, engine=engine.describe())
+    fidelity = engine.end_document()
+    glossary = [entry.to_json() for entry in getattr(engine, "glossary", None) or []]
+    result = TranslationResult(language, render_document(units), segments_json, glossary, fidelity,
+                               engine=engine.describe())
     after = engine.stats.to_json()
     result.stats = {key: after[key] - before[key] for key in ("segments", "source_tokens", "generated_tokens")}
     result.stats["seconds"] = round(time.perf_counter() - started, 3)

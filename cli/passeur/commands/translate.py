@@ -12,11 +12,15 @@ from .options import check_output_not_input, translation_options
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
 @click.option("-o", "--output", metavar="OUT", help="Write here instead of stdout (atomically).")
 @click.option("--model", "model", metavar="M", help="Same as --translation-model.")
+@click.option("--glossary", type=click.Path(), metavar="FILE",
+              help="User glossary (CSV or TSV: French term, English term); it overrides the model.")
+@click.option("--strict", is_flag=True,
+              help="Exit 3 when a name or figure could not be guaranteed (the translation is still written).")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
               help="text keeps the input's layout; md adds a heading per input; json as in DESIGN.md.")
 @translation_options
 @click.pass_obj
-def translate(env, inputs, output, model, fmt, translation_model, source_lang, beam_size, device, backend, stats):
+def translate(env, inputs, output, model, glossary, strict, fmt, translation_model, source_lang, beam_size, device, backend, stats):
     """Translate French text to English, keeping paragraphs, headings, lists and Markdown.
 
     INPUT is a file, or - (or nothing) for stdin; several INPUTs are translated in order.
@@ -31,6 +35,8 @@ def translate(env, inputs, output, model, fmt, translation_model, source_lang, b
     from ..reader import read_input
     from ..render import render_translations
 
+    from ..api import build_translator
+
     inputs = inputs or ("-",)
     check_output_not_input(output, inputs)
     sources = [read_input(name, env.stdin) for name in inputs]
@@ -41,12 +47,13 @@ def translate(env, inputs, output, model, fmt, translation_model, source_lang, b
             results.append((source, None))
             continue
         if engine is None:
-            engine = env.translation_engine(
-                model or translation_model, backend=backend, device=device, beam_size=beam_size
-            )
+            engine = build_translator(model or translation_model, glossary=glossary, backend=backend, device=device,
+                                      beam_size=beam_size, make_engine=env.translation_engine)
+        from ..progress import segment_progress
         from ..translator import translate_document
 
-        result = translate_document(source.text, engine, source_lang=source_lang)
+        with segment_progress(env, source.name) as on_progress:
+            result = translate_document(source.text, engine, source_lang=source_lang, on_progress=on_progress)
         if result.source_language == "en":
             env.log(f"{source.name}: the input is already English; passed through unchanged")
         results.append((source, result))
@@ -59,6 +66,12 @@ def translate(env, inputs, output, model, fmt, translation_model, source_lang, b
                 totals[key] += result.stats.get(key, 0) if result else 0
         totals["seconds"] = round(totals["seconds"], 3)
         click.echo(json.dumps(totals), file=env.stderr)
+    unresolved = [item for _, result in results if result for item in result.fidelity.get("unresolved", [])]
+    if strict and unresolved:
+        from ..api import describe_unresolved
+        from ..errors import UnresolvedError
+
+        raise UnresolvedError(describe_unresolved(unresolved))
 
 
 def _write(env, output: str | None, text: str) -> None:

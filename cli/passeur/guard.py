@@ -1,0 +1,145 @@
+"""The glossary guard: an engine wrapper that keeps every name and figure exact.
+
+For each sentence it knows the names, figures and user terms the source holds (the
+document's glossary), asks the wrapped engine for n-best hypotheses, prefers one that
+already holds every expected form, repairs what is altered in place (wrong format, wrong
+scale, misspelt name) and records what it could not guarantee. User terms are put into
+the sentence in their English form before translation (the user glossary overrides the
+model), then verified like everything else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from .engine import TranslationEngine
+from .entry import FIGURE_KINDS, Entry
+
+_RANK = {"applied": 0, "repaired": 1, "unresolved": 2}
+
+
+@dataclass
+class _Prepared:
+    model_input: str
+    expected: list[Entry]
+
+
+class GlossaryGuard(TranslationEngine):
+    """Wraps a TranslationEngine; same interface, plus a fidelity report per document."""
+
+    def __init__(self, inner: TranslationEngine, *, termbase=None, n_best: int = 4) -> None:
+        self.inner = inner
+        self.termbase = termbase
+        self.n_best = n_best
+        self.glossary: list[Entry] | None = None
+        self._status: dict[tuple, str] = {}
+        self._unresolved: list[dict] = []
+
+    @property
+    def stats(self):
+        return self.inner.stats
+
+    # -- documents -----------------------------------------------------------------------
+    def begin_document(self, text: str) -> None:
+        from .glossary import extract_glossary
+
+        self.glossary = extract_glossary(text, self.termbase)
+        self._status = {}
+        self._unresolved = []
+        self.inner.begin_document(text)
+
+    def end_document(self) -> dict:
+        """The fidelity section: each glossary entry's status and what stays unresolved."""
+        entries = []
+        for entry in self.glossary or []:
+            status = self._status.get(_key(entry), "unchecked")
+            entries.append({**entry.to_json(), "status": status})
+        statuses = {item["status"] for item in entries}
+        overall = "unresolved" if self._unresolved else "repaired" if "repaired" in statuses else "ok"
+        return {"ok": not self._unresolved, "status": overall, "entries": entries,
+                "unresolved": list(self._unresolved)}
+
+    # -- TranslationEngine -----------------------------------------------------------------
+    def translate(self, sentences: Sequence[str], n_best: int = 1) -> list[list[str]]:
+        prepared = [self._prepare(sentence) for sentence in sentences]
+        options = self.inner.translate([p.model_input for p in prepared], n_best=max(self.n_best, n_best))
+        results = []
+        for sentence, prep, hyps in zip(sentences, prepared, options):
+            if not sentence.strip():
+                results.append([""])
+                continue
+            best = self._choose(sentence, prep.expected, hyps)
+            results.append([best] + [h for h in hyps if h != best][: n_best - 1])
+        return results
+
+    def max_input_tokens(self) -> int:
+        return self.inner.max_input_tokens()
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def describe(self) -> dict:
+        return {**self.inner.describe(), "glossary_guard": True}
+
+    # -- internals ----------------------------------------------------------------------------
+    def _prepare(self, sentence: str) -> _Prepared:
+        from .figures_fr import extract_figures
+        from .glossary import entries_in, extract_glossary
+
+        if not sentence.strip():
+            return _Prepared(sentence, [])
+        glossary = self.glossary if self.glossary is not None else extract_glossary(sentence, self.termbase)
+        expected = [_document_entry(f, glossary) for f in extract_figures(sentence)]
+        expected += entries_in(sentence, glossary)
+        return _Prepared(_put_terms(sentence, self.termbase), expected)
+
+    def _choose(self, sentence: str, expected: list[Entry], hyps: list[str]) -> str:
+        from .checker import check, fix
+
+        best = None
+        for rank, hyp in enumerate(hyps):
+            first = check(expected, hyp, english_names=[])
+            repaired = fix(hyp, first) if first.issues else hyp
+            final = check(expected, repaired, english_names=[]) if repaired != hyp else first
+            score = (len(final.issues), len(first.issues), rank)
+            if best is None or score < best[0]:
+                best = (score, repaired, first, final)
+        _, text, first, final = best
+        self._record(sentence, text, expected, first, final)
+        return text
+
+    def _record(self, sentence: str, text: str, expected: list[Entry], first, final) -> None:
+        def touched(result, entry):
+            return any(i.source == entry.source and i.kind == entry.kind for i in result.issues)
+
+        for entry in expected:
+            status = "unresolved" if touched(final, entry) else "repaired" if touched(first, entry) else "applied"
+            key = _key(entry)
+            current = self._status.get(key)
+            if current is None or _RANK[status] > _RANK[current]:
+                self._status[key] = status
+        for issue in final.issues:
+            self._unresolved.append({**issue.to_json(), "segment": sentence, "translation": text})
+
+
+def _key(entry: Entry) -> tuple:
+    if entry.kind in FIGURE_KINDS:
+        return (entry.kind, entry.source, entry.value)
+    return (entry.kind, entry.target)
+
+
+def _document_entry(figure: Entry, glossary: list[Entry]) -> Entry:
+    """The sentence's figure as the document glossary has it (so statuses add up)."""
+    for entry in glossary:
+        if entry.kind == figure.kind and entry.source == figure.source and entry.value == figure.value:
+            return entry
+    return figure
+
+
+def _put_terms(sentence: str, termbase) -> str:
+    """The sentence with each user term replaced by its English target."""
+    if termbase is None:
+        return sentence
+    for term in sorted(termbase.find(sentence), key=lambda t: t.start, reverse=True):
+        sentence = sentence[: term.start] + term.target + sentence[term.end :]
+    return sentence

@@ -1,0 +1,84 @@
+"""The glossary guard end to end, with a scripted engine that makes every classic mistake."""
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from fakes import ScriptedEngine
+from passeur.cli import Environment, cli
+from passeur.guard import GlossaryGuard
+from passeur.translator import translate_document
+
+SOURCE = (
+    "Un consortium dirigé par Elon Musk, via sa société xAI, a proposé 97,4 milliards de dollars pour OpenAI.\n"
+    "Sam Altman a refusé l’offre.\n"
+    "OpenAI était valorisée 157 milliards de dollars en octobre.\n"
+)
+FAULTY = {
+    "Un consortium dirigé par Elon Musk, via sa société xAI, a proposé 97,4 milliards de dollars pour OpenAI.":
+        "A consortium led by Elon Musk, through his company, offered $97.5 billion for OpenAI.",
+    "Sam Altman a refusé l’offre.": "Sam Altmann refused the offer.",
+    "OpenAI était valorisée 157 milliards de dollars en octobre.":
+        "OpenAI was valued at 157 million dollars in October, up from $12 billion.",
+}
+
+
+@pytest.fixture(scope="module")
+def guarded():
+    guard = GlossaryGuard(ScriptedEngine(FAULTY))
+    return translate_document(SOURCE, guard, source_lang="fr")
+
+
+def test_altered_figures_and_names_are_repaired_in_place(guarded):
+    text = guarded.translation
+    assert "$97.4 billion" in text and "97.5" not in text
+    assert "Sam Altman refused" in text and "Altmann" not in text
+    assert "$157 billion" in text and "157 million" not in text
+
+
+def test_what_cannot_be_repaired_is_reported(guarded):
+    fidelity = guarded.fidelity
+    assert fidelity["ok"] is False
+    problems = {(u["status"], u["kind"], u["source"] or u["found"]) for u in fidelity["unresolved"]}
+    assert ("missing", "organization", "xAI") in problems
+    assert ("unexpected", "money", "$12 billion") in problems
+    statuses = {e["source"]: e["status"] for e in fidelity["entries"]}
+    assert statuses["97,4 milliards de dollars"] == "repaired"
+    assert statuses["Sam Altman"] == "repaired"
+    assert statuses["xAI"] == "unresolved"
+    assert statuses["Elon Musk"] == "applied"
+
+
+def test_a_hypothesis_holding_every_form_is_preferred():
+    sentence = "Sam Altman a rejeté 97,4 milliards de dollars."
+    engine = ScriptedEngine(alternatives={sentence: [
+        "Sam Altmann rejected 97.4 billion.", "Sam Altman rejected $97.4 billion."]})
+    result = translate_document(sentence, GlossaryGuard(engine), source_lang="fr")
+    assert result.translation == "Sam Altman rejected $97.4 billion."
+    assert result.fidelity["ok"] and result.fidelity["status"] == "ok"
+
+
+def test_strict_exits_3_and_still_writes_the_translation(tmp_path):
+    source = tmp_path / "a.fr.txt"
+    source.write_text(SOURCE, encoding="utf-8")
+    out = tmp_path / "a.en.txt"
+    err = io.StringIO()
+    env = Environment(io.BytesIO(), io.StringIO(), err, {},
+                      make_translation_engine=lambda model, **kw: ScriptedEngine(FAULTY))
+    result = CliRunner().invoke(cli, ["translate", str(source), "-o", str(out), "--strict"], obj=env)
+    assert result.exit_code == 3
+    assert "$97.4 billion" in out.read_text()
+    assert "xAI" in err.getvalue() and "$12 billion" in err.getvalue()
+
+
+def test_json_has_glossary_and_fidelity(tmp_path):
+    out = io.StringIO()
+    env = Environment(io.BytesIO(SOURCE.encode()), out, io.StringIO(), {},
+                      make_translation_engine=lambda model, **kw: ScriptedEngine(FAULTY))
+    result = CliRunner().invoke(cli, ["translate", "--format", "json", "--source-lang", "fr"], obj=env)
+    assert result.exit_code == 0
+    data = json.loads(out.getvalue())
+    assert {"source_language", "translation", "segments", "glossary", "fidelity"} <= set(data)
+    assert {"kind": "money", "source": "97,4 milliards de dollars", "target": "$97.4 billion", "count": 1} in data["glossary"]
+    assert data["fidelity"]["status"] == "unresolved"
