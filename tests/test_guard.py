@@ -82,3 +82,44 @@ def test_json_has_glossary_and_fidelity(tmp_path):
     assert {"source_language", "translation", "segments", "glossary", "fidelity"} <= set(data)
     assert {"kind": "money", "source": "97,4 milliards de dollars", "target": "$97.4 billion", "count": 1} in data["glossary"]
     assert data["fidelity"]["status"] == "unresolved"
+
+
+def test_user_glossary_terms_reach_the_output(tmp_path):
+    from passeur.api import build_translator
+
+    glossary = tmp_path / "g.csv"
+    glossary.write_text("conseil régional,regional council\n", encoding="utf-8")
+    seen = []
+    engine = ScriptedEngine(lambda s: seen.append(s) or s.replace("Le ", "The ").replace(" a voté", " voted"))
+    translator = build_translator(glossary=str(glossary), make_engine=lambda model, **kw: engine)
+    result = translate_document("Le Conseil régional a voté. Le conseil régional a voté.", translator,
+                                source_lang="fr")
+    assert result.translation == "The regional council voted. The regional council voted."
+    assert all("régional" not in s for s in seen)
+    term = [e for e in result.fidelity["entries"] if e["kind"] == "term"][0]
+    assert term["target"] == "regional council" and term["status"] == "applied"
+
+
+def test_glossary_extract_json_with_user_terms(tmp_path):
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("Maison Blanche\tthe White House (Washington)\n", encoding="utf-8")
+    out = io.StringIO()
+    env = Environment(io.BytesIO("Le président a parlé à la Maison Blanche le 3 mars 2025.".encode()), out,
+                      io.StringIO(), {})
+    result = CliRunner().invoke(cli, ["glossary", "extract", "--json", "--glossary", str(glossary)], obj=env)
+    assert result.exit_code == 0
+    data = json.loads(out.getvalue())
+    assert data["language"] == "fr"
+    assert {"kind": "term", "source": "Maison Blanche", "target": "the White House (Washington)", "count": 1} in data["entries"]
+    assert {"kind": "date", "source": "3 mars 2025", "target": "March 3, 2025", "count": 1} in data["entries"]
+    assert not any(e["kind"] == "place" for e in data["entries"])
+
+
+def test_malformed_glossary_is_exit_2_with_file_and_line(tmp_path):
+    glossary = tmp_path / "bad.csv"
+    glossary.write_text("a,b\nc\n", encoding="utf-8")
+    err = io.StringIO()
+    env = Environment(io.BytesIO(b"Bonjour."), io.StringIO(), err, {},
+                      make_translation_engine=lambda model, **kw: ScriptedEngine())
+    result = CliRunner().invoke(cli, ["translate", "--glossary", str(glossary)], obj=env)
+    assert result.exit_code == 2 and f"{glossary}:2" in err.getvalue()

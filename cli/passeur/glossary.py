@@ -17,11 +17,9 @@ def extract_glossary(text: str, termbase=None) -> list[Entry]:
     from .figures_fr import extract_figures
     from .names import extract_names
 
-    terms = termbase.find(text) if termbase is not None else []
-    term_spans = [span for term in terms for span in occurrences(text, term.source)]
-    found = [e for e in extract_names(text) + _count_figures(extract_figures(text))
-             if not any(_overlap(span, (e.start, e.end)) for span in term_spans)]
-    entries = _merge_terms(terms) + found
+    entries = extract_names(text) + _count_figures(extract_figures(text))
+    if termbase is not None:
+        entries = termbase.override(entries, text)
     return sorted(entries, key=lambda e: (e.start, -(e.end - e.start)))
 
 
@@ -64,15 +62,3 @@ def _count_figures(figures: list[Entry]) -> list[Entry]:
         else:
             merged[key] = entry
     return list(merged.values())
-
-
-def _merge_terms(terms: list[Entry]) -> list[Entry]:
-    merged: dict[str, Entry] = {}
-    for term in terms:
-        key = term.source.lower()
-        merged[key] = replace(merged[key], count=merged[key].count + 1) if key in merged else term
-    return list(merged.values())
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]

@@ -140,6 +140,6 @@ def _put_terms(sentence: str, termbase) -> str:
     """The sentence with each user term replaced by its English target."""
     if termbase is None:
         return sentence
-    for term in sorted(termbase.find(sentence), key=lambda t: t.start, reverse=True):
+    for term in sorted(termbase.occurrences(sentence), key=lambda t: t.start, reverse=True):
         sentence = sentence[: term.start] + term.target + sentence[term.end :]
     return sentence
