@@ -73,9 +73,13 @@ class MarianEngine(TranslationEngine):
     @property
     def tokenizer(self):
         if self._tokenizer is None:
+            quiet_transformers()
             from transformers import AutoTokenizer
 
-            self._tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
+            try:
+                self._tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
+            except Exception as exc:  # a broken folder: bad JSON, missing vocabulary...
+                raise _unloadable(self.name, exc) from None
         return self._tokenizer
 
     def load(self):
@@ -87,7 +91,11 @@ class MarianEngine(TranslationEngine):
 
             self.device = pick_device(self.requested_device)
             dtype = torch.float16 if self.device == "cuda" else torch.float32
-            model = AutoModelForSeq2SeqLM.from_pretrained(self.model_dir, dtype=dtype)
+            quiet_transformers()
+            try:
+                model = AutoModelForSeq2SeqLM.from_pretrained(self.model_dir, dtype=dtype)
+            except Exception as exc:
+                raise _unloadable(self.name, exc) from None
             model.eval()
             if self.device == "cpu":
                 set_cpu_threads()
@@ -147,7 +155,6 @@ class MarianEngine(TranslationEngine):
                 num_return_sequences=n_best,
                 max_new_tokens=max_new,
                 do_sample=False,
-                early_stopping=True if beams > 1 else False,
             )
         pad = self.tokenizer.pad_token_id
         best_rows = out[::n_best]
@@ -160,9 +167,30 @@ class MarianEngine(TranslationEngine):
         if self._limit is None:
             from transformers import AutoConfig
 
-            config = AutoConfig.from_pretrained(self.model_dir)
+            try:
+                config = AutoConfig.from_pretrained(self.model_dir)
+            except Exception as exc:
+                raise _unloadable(self.name, exc) from None
             self._limit = int(getattr(config, "max_position_embeddings", 512) or 512)
         return self._limit
+
+
+def quiet_transformers() -> None:
+    """transformers' warnings and progress bars are noise on passeur's stderr."""
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+
+
+def _unloadable(name: str, exc: Exception):
+    from .errors import ModelUnavailableError
+
+    reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    return ModelUnavailableError(f"model {name} could not be loaded: {reason}")
 
 
 def plan_batches(indices: list[int], lengths: dict[int, int], batch_tokens: int, max_batch_size: int) -> list[list[int]]:

@@ -1,0 +1,43 @@
+"""Shared fixtures: tiny real models, built once per test run (cached between runs)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test may reach the network
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import modelfactory  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def model_cache(request, tmp_path_factory) -> Path:
+    cache = getattr(request.config, "cache", None)
+    if cache is not None:
+        return Path(cache.mkdir("passeur-models"))
+    return tmp_path_factory.mktemp("passeur-models")
+
+
+@pytest.fixture(scope="session")
+def copy_model(model_cache) -> Path:
+    """A MarianMT that copies its input exactly: translations are predictable."""
+    return modelfactory.build_copy_marian(model_cache / "copy-marian")
+
+
+@pytest.fixture(scope="session")
+def random_model(model_cache) -> Path:
+    """A random MarianMT with sentencepiece vocabularies trained on fixture text."""
+    return modelfactory.build_random_marian(model_cache / "random-marian")
+
+
+@pytest.fixture(scope="session")
+def chat_model(model_cache) -> Path:
+    """A tiny random causal LM with a chat template."""
+    return modelfactory.build_tiny_causal_lm(model_cache / "tiny-chat")
+
+# Tiny models are dominated by per-token overhead: one thread is faster on a busy 2-core box.
+os.environ.setdefault("PASSEUR_THREADS", "1")
