@@ -58,6 +58,9 @@ class TranslationEngine(abc.ABC):
         """Called after; returns the wrapper's report on the document (fidelity), if any."""
         return {}
 
+    def remember_final(self, source: str, translation: str) -> None:
+        """Told, by a wrapper above, the final form chosen for `source` (a memory keeps it)."""
+
     def translate_one(self, sentences: Sequence[str]) -> list[str]:
         """Convenience: the best hypothesis for each sentence."""
         return [hyps[0] for hyps in self.translate(sentences, n_best=1)]

@@ -69,6 +69,7 @@ class GlossaryGuard(TranslationEngine):
                 results.append([""])
                 continue
             best = self._choose(sentence, prep.expected, hyps)
+            self.inner.remember_final(prep.model_input, best)
             results.append([best] + [h for h in hyps if h != best][: n_best - 1])
         return results
 
@@ -80,6 +81,9 @@ class GlossaryGuard(TranslationEngine):
 
     def describe(self) -> dict:
         return {**self.inner.describe(), "glossary_guard": True}
+
+    def remember_final(self, source: str, translation: str) -> None:
+        self.inner.remember_final(source, translation)
 
     # -- internals ----------------------------------------------------------------------------
     def _prepare(self, sentence: str) -> _Prepared:
