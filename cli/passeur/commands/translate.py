@@ -16,8 +16,11 @@ from .options import check_output_not_input, translation_options
               help="User glossary (CSV or TSV: French term, English term); it overrides the model.")
 @click.option("--strict", is_flag=True,
               help="Exit 3 when a name or figure could not be guaranteed (the translation is still written).")
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
-              help="text keeps the input's layout; md adds a heading per input; json as in DESIGN.md.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "jsonl"]), default="text",
+              show_default=True,
+              help="text keeps the input's layout; md adds a heading per input; json as in DESIGN.md; "
+                   "jsonl streams: one request per input line (JSON {\"text\": ...} or plain text), "
+                   "one result per output line.")
 @translation_options
 @click.pass_obj
 def translate(env, inputs, output, model, glossary, strict, fmt, translation_model, source_lang, beam_size, device, backend, stats):
@@ -39,6 +42,10 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
 
     inputs = inputs or ("-",)
     check_output_not_input(output, inputs)
+    if fmt == "jsonl":
+        options = dict(glossary=glossary, backend=backend, device=device, beam_size=beam_size)
+        _stream(env, inputs, output, model or translation_model, options, source_lang, strict)
+        return
     sources = [read_input(name, env.stdin) for name in inputs]
     engine = None
     results = []
@@ -72,6 +79,44 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
         from ..errors import UnresolvedError
 
         raise UnresolvedError(describe_unresolved(unresolved))
+
+
+def _stream(env, inputs, output, model, options, source_lang, strict) -> None:
+    """--format jsonl: translate line by line, writing each result as soon as it is ready."""
+    from ..api import build_translator
+    from ..errors import UsageError, UnresolvedError
+    from ..stream import read_requests, stream_translations
+    from ..translator import translate_document
+
+    if output and output != "-":
+        raise UsageError("--format jsonl streams to stdout: redirect it instead of -o")
+    engine = None
+    unresolved = 0
+
+    def translate_line(text: str):
+        nonlocal engine, unresolved
+        if engine is None:
+            engine = build_translator(model, make_engine=env.translation_engine, **options)
+        result = translate_document(text, engine, source_lang=source_lang)
+        unresolved += bool(result.fidelity.get("unresolved"))
+        return result
+
+    failures = 0
+    for name in inputs:
+        if name == "-":
+            failures += stream_translations(read_requests(env.stdin), translate_line, env.stdout)
+        else:
+            from ..reader import read_input
+            import io
+
+            text = read_input(name).text
+            failures += stream_translations(read_requests(io.BytesIO(text.encode("utf-8"))), translate_line,
+                                            env.stdout)
+    if failures:
+        raise UsageError(f"{failures} input line(s) could not be translated (see their error objects)")
+    if strict and unresolved:
+        raise UnresolvedError(f"{unresolved} line(s) hold a name or figure that could not be guaranteed "
+                              "(see their fidelity objects)")
 
 
 def _write(env, output: str | None, text: str) -> None:
