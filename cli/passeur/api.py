@@ -75,3 +75,68 @@ def describe_unresolved(items: list[dict]) -> str:
         found = f", found {item['found']!r}" if item["found"] and item["source"] else ""
         lines.append(f"  {item['status']} {item['kind']} {what!r} ({detail}{found}) in: {item.get('segment', '')}")
     return "\n".join(lines)
+
+
+def summarize_text(
+    text: str,
+    *,
+    tiers: str | list[str] = "all",
+    engine: str = "instruct",
+    summary_model: str | None = None,
+    summary_engine=None,
+    translator: TranslationEngine | Callable[[], TranslationEngine] | None = None,
+    translation_model: str | None = None,
+    glossary: str | None = None,
+    prompts: str | None = None,
+    source_lang: str = "auto",
+    strict: bool = False,
+    device: str = "auto",
+    beam_size: int = 4,
+    backend: str = "auto",
+    on_progress: Callable[[int, int], None] | None = None,
+):
+    """Summarize French or English `text` in English tiers (one_line, paragraph, full).
+
+    French input is translated first, through the glossary guard; the checked English is
+    what gets summarized, and the source's names and figures are what the summaries are
+    checked against. `translator` may be an engine or a function building one (called only
+    for French input, so English input never loads a translation model).
+    Returns `(SummaryResult, TranslationResult | None)`.
+    """
+    from .language import resolve_language
+    from .prompts import load_prompts
+    from .summarizer import TIERS, summarize
+
+    wanted = list(TIERS) if tiers in ("all", None) else [tiers] if isinstance(tiers, str) else list(tiers)
+    prompt_set = load_prompts(prompts)  # checked before any model loads
+    language = resolve_language(text, source_lang)
+    translation = None
+    entries: list = []
+    if language == "fr":
+        if translator is None:
+            translator = build_translator(translation_model, glossary=glossary, backend=backend, device=device,
+                                          beam_size=beam_size)
+        elif not isinstance(translator, TranslationEngine):
+            translator = translator()
+        translation = translate_document(text, translator, source_lang="fr")
+        entries = list(getattr(translator, "glossary", None) or [])
+        text_en = translation.translation
+    else:
+        text_en = text
+        if glossary:
+            from .termbase import load_termbase
+
+            entries = load_termbase(glossary).find(text)
+    if summary_engine is None:
+        from .summary_engines import create_summary_engine
+
+        summary_engine = create_summary_engine(engine, summary_model, device=device)
+    result = summarize(text_en, tiers=wanted, engine=summary_engine, prompts=prompt_set,
+                       glossary_entries=entries, on_progress=on_progress)
+    unresolved = list(result.unresolved) + (translation.fidelity.get("unresolved", []) if translation else [])
+    if strict and unresolved:
+        error = UnresolvedError(f"{len(unresolved)} name(s) or figure(s) in the summaries or their translation "
+                                "could not be guaranteed (see the fidelity section: --format json)")
+        error.result = (result, translation)
+        raise error
+    return result, translation

@@ -36,6 +36,12 @@ class Environment:
 
         return create_translation_engine(model, **options)
 
+    def summary_engine(self, kind: str, model: str | None, **options):
+        """Build the summary engine of `kind` for `model` (loaded lazily)."""
+        from .summary_engines import create_summary_engine
+
+        return create_summary_engine(kind, model, **options)
+
     @classmethod
     def from_system(cls) -> "Environment":
         stdin = getattr(sys.stdin, "buffer", sys.stdin)
@@ -92,9 +98,10 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from .commands import check, glossary, models, translate
+    from .commands import check, glossary, models, summarize, translate
 
     cli.add_command(translate.translate)
+    cli.add_command(summarize.summarize)
     cli.add_command(glossary.glossary)
     cli.add_command(check.check)
     cli.add_command(models.models)

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import ModelUnavailableError
 
 DEFAULT_TRANSLATION_MODEL = "Helsinki-NLP/opus-mt-fr-en"
-DEFAULT_SUMMARY_MODEL = "Qwen/Qwen2.5-0.5B-Instruct"
+DEFAULT_SUMMARY_MODEL = "Qwen/Qwen2.5-1.5B-Instruct"
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 # Weight formats passeur never loads: skipping them saves gigabytes on pull.
 _IGNORED = ["*.h5", "*.ot", "*.msgpack", "*.onnx", "onnx/*", "*.tflite", "*.gguf", "coreml/*", "openvino/*"]
