@@ -41,3 +41,9 @@ def chat_model(model_cache) -> Path:
 
 # Tiny models are dominated by per-token overhead: one thread is faster on a busy 2-core box.
 os.environ.setdefault("PASSEUR_THREADS", "1")
+
+
+@pytest.fixture(autouse=True)
+def private_translation_memory(tmp_path, monkeypatch):
+    """Each test gets its own translation memory, never the user's."""
+    monkeypatch.setenv("PASSEUR_TM", str(tmp_path / "passeur-memory.sqlite3"))

@@ -1,6 +1,7 @@
 """The importable API: what the CLI calls, usable from Python without click."""
 from __future__ import annotations
 
+import os
 from typing import Callable
 
 from .engine import TranslationEngine
@@ -17,8 +18,11 @@ def build_translator(
     device: str = "auto",
     beam_size: int = 4,
     make_engine: Callable[..., TranslationEngine] | None = None,
+    tm: str | os.PathLike | None = None,
 ) -> TranslationEngine:
-    """The engine stack for translating: model engine, wrapped by the glossary guard.
+    """The engine stack for translating: model engine, translation memory, glossary guard.
+
+    `tm` is a translation memory file (None: no memory).
 
     `glossary` is a user glossary file (CSV/TSV); it is read and checked here, before any
     model loads. The model itself loads lazily, on the first sentence.
@@ -31,6 +35,10 @@ def build_translator(
     if make_engine is None:
         from .backends import create_translation_engine as make_engine
     engine = make_engine(model, backend=backend, device=device, beam_size=beam_size)
+    if tm is not None:
+        from .memory import MemoryEngine, TranslationMemory
+
+        engine = MemoryEngine(engine, TranslationMemory(tm))
     if not guard:
         return engine
     from .guard import GlossaryGuard

@@ -98,12 +98,14 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from .commands import check, glossary, models, summarize, translate
+    from .commands import brief, check, glossary, models, summarize, tm, translate
 
     cli.add_command(translate.translate)
     cli.add_command(summarize.summarize)
+    cli.add_command(brief.brief)
     cli.add_command(glossary.glossary)
     cli.add_command(check.check)
+    cli.add_command(tm.tm)
     cli.add_command(models.models)
 
 

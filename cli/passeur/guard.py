@@ -50,6 +50,7 @@ class GlossaryGuard(TranslationEngine):
 
     def end_document(self) -> dict:
         """The fidelity section: each glossary entry's status and what stays unresolved."""
+        self.inner.end_document()
         entries = []
         for entry in self.glossary or []:
             status = self._status.get(_key(entry), "unchecked")

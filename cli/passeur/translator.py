@@ -51,7 +51,7 @@ def translate_document(
     language = resolve_language(text, source_lang) if text.strip() else "fr"
     if language == "en":
         result = TranslationResult("en", text, [{"source": text, "translation": text}] if text else [])
-        result.stats = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "seconds": 0.0}
+        result.stats = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "seconds": 0.0, "cached_segments": 0}
         return result
     before = engine.stats.to_json()
     engine.begin_document(text)
@@ -75,7 +75,7 @@ def translate_document(
     result = TranslationResult(language, render_document(units), segments_json, glossary, fidelity,
                                engine=engine.describe())
     after = engine.stats.to_json()
-    result.stats = {key: after[key] - before[key] for key in ("segments", "source_tokens", "generated_tokens")}
+    result.stats = {key: after[key] - before[key] for key in ("segments", "source_tokens", "generated_tokens", "cached_segments")}
     result.stats["seconds"] = round(time.perf_counter() - started, 3)
     return result
 

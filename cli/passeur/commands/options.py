@@ -20,6 +20,10 @@ def translation_options(func):
                      help="Where the model runs; auto uses a CUDA GPU when there is one."),
         click.option("--backend", type=click.Choice(["auto", "transformers", "ctranslate2"]), default="auto",
                      show_default=True, help="Inference engine; auto picks the fastest one installed."),
+        click.option("--tm", "tm", metavar="PATH",
+                     help="Translation memory file [default: $PASSEUR_TM, else memory.sqlite3 in the user cache "
+                          "folder]: segments translated before are reused."),
+        click.option("--no-tm", "no_tm", is_flag=True, help="Neither read nor write the translation memory."),
         click.option("--stats", is_flag=True,
                      help="Print one JSON line to stderr: segments, source_tokens, generated_tokens, seconds."),
     ]

@@ -43,7 +43,7 @@ def summary_options(func):
 @translation_options
 @click.pass_obj
 def summarize(env, inputs, output, model, tier, engine, summary_model, prompts, glossary, strict, fmt,
-              translation_model, source_lang, beam_size, device, backend, stats):
+              translation_model, source_lang, beam_size, device, backend, tm, no_tm, stats):
     """Summarize French or English text in English: one line, one paragraph, full.
 
     French input is translated first (names and figures checked); the summaries are then
@@ -69,9 +69,13 @@ def summarize(env, inputs, output, model, tier, engine, summary_model, prompts, 
     if not text.strip():
         _write(env, output, "")
         return
+    from ..memory import choose_memory
+
+    memory = choose_memory(tm, no_tm, env.environ)
+
     def translator():
         return build_translator(translation_model, glossary=glossary, backend=backend, device=device,
-                                beam_size=beam_size, make_engine=env.translation_engine)
+                                beam_size=beam_size, make_engine=env.translation_engine, tm=memory)
 
     summary_engine = env.summary_engine(engine, model or summary_model, device=device)
     try:

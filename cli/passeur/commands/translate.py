@@ -23,7 +23,7 @@ from .options import check_output_not_input, translation_options
                    "one result per output line.")
 @translation_options
 @click.pass_obj
-def translate(env, inputs, output, model, glossary, strict, fmt, translation_model, source_lang, beam_size, device, backend, stats):
+def translate(env, inputs, output, model, glossary, strict, fmt, translation_model, source_lang, beam_size, device, backend, tm, no_tm, stats):
     """Translate French text to English, keeping paragraphs, headings, lists and Markdown.
 
     INPUT is a file, or - (or nothing) for stdin; several INPUTs are translated in order.
@@ -39,11 +39,13 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
     from ..render import render_translations
 
     from ..api import build_translator
+    from ..memory import choose_memory
 
+    memory = choose_memory(tm, no_tm, env.environ)
     inputs = inputs or ("-",)
     check_output_not_input(output, inputs)
     if fmt == "jsonl":
-        options = dict(glossary=glossary, backend=backend, device=device, beam_size=beam_size)
+        options = dict(glossary=glossary, backend=backend, device=device, beam_size=beam_size, tm=memory)
         _stream(env, inputs, output, model or translation_model, options, source_lang, strict)
         return
     sources = [read_input(name, env.stdin) for name in inputs]
@@ -55,7 +57,7 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
             continue
         if engine is None:
             engine = build_translator(model or translation_model, glossary=glossary, backend=backend, device=device,
-                                      beam_size=beam_size, make_engine=env.translation_engine)
+                                      beam_size=beam_size, make_engine=env.translation_engine, tm=memory)
         from ..progress import segment_progress
         from ..translator import translate_document
 
@@ -67,7 +69,7 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
     text = render_translations(results, fmt)
     _write(env, output, text)
     if stats:
-        totals = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "seconds": 0.0}
+        totals = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "seconds": 0.0, "cached_segments": 0}
         for _, result in results:
             for key in totals:
                 totals[key] += result.stats.get(key, 0) if result else 0
