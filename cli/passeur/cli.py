@@ -98,11 +98,12 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from .commands import brief, check, glossary, models, summarize, tm, translate
+    from .commands import batch, brief, check, glossary, models, summarize, tm, translate
 
     cli.add_command(translate.translate)
     cli.add_command(summarize.summarize)
     cli.add_command(brief.brief)
+    cli.add_command(batch.batch)
     cli.add_command(glossary.glossary)
     cli.add_command(check.check)
     cli.add_command(tm.tm)

@@ -1,0 +1,192 @@
+"""`passeur batch`: translate (or brief) a whole folder tree into a mirrored one."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .options import translation_options
+from .summarize import summary_options
+
+
+@click.command()
+@click.argument("in_dir", metavar="IN_DIR", type=click.Path(file_okay=False))
+@click.argument("out_dir", metavar="OUT_DIR", type=click.Path(file_okay=False))
+@click.option("--glob", "patterns", multiple=True, metavar="PATTERN",
+              help="Which files, relative to IN_DIR (repeatable; ** spans folders) "
+                   "[default: **/*.txt and **/*.md].")
+@click.option("--what", type=click.Choice(["translate", "brief"]), default="translate", show_default=True,
+              help="translate: a/b.fr.txt -> a/b.en.txt; brief: a/b.fr.txt -> a/b.brief.md.")
+@click.option("--jobs", type=click.IntRange(1, 32), default=1, show_default=True,
+              help="Files translated at once. The model is loaded once and runs one batch at a time "
+                   "(it already uses every core); more jobs overlap reading, glossary work and writing. "
+                   "Briefs are made one at a time.")
+@click.option("--force", is_flag=True, help="Redo every file, even those finished by an earlier run.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object instead of a table.")
+@click.option("--model", "model", metavar="M", help="Same as --translation-model.")
+@click.option("--glossary", type=click.Path(), metavar="FILE",
+              help="User glossary (CSV or TSV: French term, English term); it overrides the model.")
+@click.option("--strict", is_flag=True,
+              help="A file where a name or figure could not be guaranteed counts as failed (its output is written).")
+@summary_options
+@translation_options
+@click.pass_obj
+def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glossary, strict, **shared):
+    """Translate every text and Markdown file under IN_DIR into a mirrored tree in OUT_DIR.
+
+    a/b.fr.txt becomes OUT_DIR/a/b.en.txt (x.md becomes x.en.md); the model loads once.
+    Bad files (binary, undecodable, unreadable) are listed and the rest goes on; empty
+    files are skipped. Each output is written atomically; IN_DIR is never written to, and
+    OUT_DIR may not be inside it. An interrupted run (Ctrl-C, SIGTERM) resumes where it
+    stopped: files finished with the same input and options are skipped (see
+    OUT_DIR/.passeur-batch.json); --force redoes them.
+
+    Prints a table (file, status, segments, seconds, reason), or one JSON object with
+    --json. Exit 4 when some files failed (each is listed on stderr), 2 for usage errors,
+    5 when the model is not available (the run stops at once), 130 when interrupted.
+
+    \b
+    Examples:
+      passeur batch articles/ english/
+      passeur batch articles/ english/ --glob '**/*.fr.txt' --model ./opus-mt-fr-en
+    """
+    from .. import batch as runner
+    from .. import batch_jobs as jobs_mod
+    from ..api import build_translator
+    from ..errors import BatchPartialError
+
+    source_dir, target_dir = runner.check_dirs(in_dir, out_dir)
+    model = model or shared["translation_model"]
+    if glossary:
+        from ..termbase import load_termbase
+
+        load_termbase(glossary)  # a bad glossary stops here, before any file (exit 2)
+    options = _fingerprint(what, model, glossary, shared)
+    engine_options = {key: shared[key] for key in ("backend", "device", "beam_size")}
+    memory = _memory(env, shared)
+    model_engine = jobs_mod.SharedModel(lambda: env.translation_engine(model, **engine_options))
+    stacks = jobs_mod.per_thread(lambda: build_translator(
+        model, glossary=glossary, make_engine=model_engine.view, **engine_options, **memory))
+    if what == "brief":
+        job = _brief_job(env, stacks, shared, glossary, strict)
+        jobs = 1  # the summary engine is not shared between threads
+    else:
+        job = jobs_mod.translate_job(stacks, source_lang=shared["source_lang"], strict=strict)
+    plan = runner.plan_batch(source_dir, target_dir, patterns or runner.DEFAULT_PATTERNS, what)
+    progress = _Progress(env.stderr) if env.stderr_isatty else None
+    try:
+        with runner.sigterm_as_interrupt():
+            report = runner.run_batch(plan, source_dir, target_dir, job, options=options, what=what, jobs=jobs,
+                                      force=force, progress=progress)
+    except KeyboardInterrupt:
+        env.log(f"batch stopped; finished files are recorded in {out_dir}: run the same command to resume")
+        raise
+    finally:
+        if progress:
+            progress.close()
+        stacks.close_all()
+    env.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n" if as_json else render_table(report))
+    env.stdout.flush()
+    if shared["stats"]:
+        click.echo(json.dumps(_stats(report)), file=env.stderr)
+    if report.failed:
+        lines = [f"  {item.file}: {item.reason}" for item in report.failed]
+        raise BatchPartialError("\n".join([f"{len(report.failed)} of {len(report.files)} file(s) failed:", *lines]))
+
+
+def _fingerprint(what: str, model: str | None, glossary: str | None, shared: dict) -> str:
+    """What a finished output depends on; the manifest redoes a file when it changes."""
+    from .. import __version__
+    from .. import batch as runner
+
+    summary = {key: shared[key] for key in ("engine", "summary_model", "prompts")} if what == "brief" else None
+    return runner.fingerprint({
+        "what": what, "passeur": __version__, "summary": summary,
+        "model": str(Path(model).resolve()) if model and Path(model).exists() else model or "default",
+        "glossary": runner.file_digest(glossary) if glossary else None,
+        "source_lang": shared["source_lang"], "beam_size": shared["beam_size"], "backend": shared["backend"],
+    })
+
+
+def _memory(env, shared: dict) -> dict:
+    """--tm PATH / --no-tm: each worker thread opens its own connection to the one memory file."""
+    from ..memory import choose_memory
+
+    return {"tm": choose_memory(shared.get("tm"), shared.get("no_tm", False), env.environ)}
+
+
+def _brief_job(env, stacks, shared: dict, glossary, strict: bool):
+    """The --what brief job: one summary engine for the run, built on the first file."""
+    from .. import batch_jobs as jobs_mod
+
+    built = []
+
+    def summary_engine():
+        if not built:
+            built.append(env.summary_engine(shared["engine"], shared["summary_model"], device=shared["device"]))
+        return built[0]
+
+    jobs_mod.require_briefing()
+    from ..briefing import utc_now
+
+    return jobs_mod.brief_job(stacks, summary_engine, strict=strict, prompts=shared["prompts"], glossary=glossary,
+                            source_lang=shared["source_lang"], created=utc_now(env.environ))
+
+
+def render_table(report) -> str:
+    """The summary table: one row per file, then the totals."""
+    rows = [("file", "status", "segments", "seconds", "reason")]
+    rows += [(f.file, f.status, str(f.segments), f"{f.seconds:.2f}", f.reason) for f in report.files]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join([*(cell.ljust(widths[i]) if i != 2 else cell.rjust(widths[i]) for i, cell in enumerate(row[:4])),
+                        row[4]]).rstrip() for row in rows]
+    totals = report.totals()
+    lines.append(f"{totals['files']} file(s): {totals['ok']} ok, {totals['skipped']} skipped, "
+                 f"{totals['failed']} failed; {totals['segments']} segment(s) in {totals['seconds']:.2f} s")
+    return "\n".join(lines) + "\n"
+
+
+def _stats(report) -> dict:
+    totals = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "cached_segments": 0, "seconds": 0.0}
+    for item in report.files:
+        for key in totals:
+            totals[key] += item.stats.get(key, 0)
+    totals["seconds"] = round(totals["seconds"], 3)
+    return totals
+
+
+class _Progress:
+    """Two bars on a terminal: files (with ETA) and segments translated."""
+
+    def __init__(self, stream) -> None:
+        self.stream, self.files, self.segs, self._seen = stream, None, None, {}
+
+    def start(self, total: int) -> None:
+        from tqdm import tqdm
+
+        self.files = tqdm(total=total, desc="files", unit="file", file=self.stream, dynamic_ncols=True, position=0)
+        self.segs = tqdm(total=0, desc="segments", unit="seg", file=self.stream, dynamic_ncols=True, position=1,
+                         leave=False)
+
+    def file_started(self, name: str) -> None:
+        self.files.set_postfix_str(name[-40:], refresh=True)
+
+    def segments(self, name: str, done: int, total: int) -> None:
+        last_done, last_total = self._seen.get(name, (0, 0))
+        self._seen[name] = (done, total)
+        self.segs.total += total - last_total
+        self.segs.update(done - last_done)
+
+    def file_done(self, report) -> None:
+        self.files.update(1)
+
+    def close(self) -> None:
+        for bar in (self.segs, self.files):
+            if bar is not None:
+                bar.close()
+        self.files = self.segs = None
+
+
+# --tier does not apply: a brief always holds every tier.
+batch.params = [param for param in batch.params if param.name != "tier"]
