@@ -507,3 +507,19 @@ def test_sigterm_midway_then_resume_with_the_copy_model(tmp_path, copy_model):
 
     code, stdout, _, builds = invoke([*args, "--json"], factory=lambda model, **kw: 1 / 0)
     assert code == 0 and builds == [] and all(v["status"] == "skipped" for v in report_of(stdout).values())
+
+
+def test_second_run_over_the_same_folder_takes_every_segment_from_the_memory(tree, tmp_path):
+    root, _, out = tree
+    args = [root, out, "--source-lang", "fr", "--tm", tmp_path / "shared.sqlite3", "--stats"]
+    first = ScriptedEngine(wrap)
+    invoke(args, engine=first)
+    before = digests(out)
+    again = ScriptedEngine(wrap)
+    code, _, stderr, _ = invoke([*args, "--force"], engine=again)
+    stats = json.loads(next(line for line in stderr.splitlines() if line.startswith("{")))
+    assert stats["segments"] > 0 and stats["cached_segments"] == stats["segments"]
+    assert again.calls == []
+    after = digests(out)
+    assert {k: v for k, v in after.items() if not k.startswith(".")} == \
+        {k: v for k, v in before.items() if not k.startswith(".")}
