@@ -9,19 +9,14 @@ model), then verified like everything else.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Sequence
 
 from .engine import TranslationEngine
 from .entry import FIGURE_KINDS, Entry
 
 _RANK = {"applied": 0, "repaired": 1, "unresolved": 2}
-
-
-@dataclass
-class _Prepared:
-    model_input: str
-    expected: list[Entry]
 
 
 class GlossaryGuard(TranslationEngine):
@@ -31,7 +26,7 @@ class GlossaryGuard(TranslationEngine):
         self.inner = inner
         self.termbase = termbase
         self.n_best = n_best
-        self.glossary: list[Entry] | None = None
+        self._glossary: list[Entry] | Future | None = None
         self._status: dict[tuple, str] = {}
         self._unresolved: list[dict] = []
 
@@ -39,11 +34,24 @@ class GlossaryGuard(TranslationEngine):
     def stats(self):
         return self.inner.stats
 
+    @property
+    def glossary(self) -> list[Entry] | None:
+        """The current document's glossary (waits for its extraction to finish)."""
+        if isinstance(self._glossary, Future):
+            self._glossary = self._glossary.result()
+        return self._glossary
+
     # -- documents -----------------------------------------------------------------------
     def begin_document(self, text: str) -> None:
+        """Start extracting the document's glossary, in the background.
+
+        Loading spaCy and running it take a second or two; the model translates the first
+        sentences meanwhile (its forward pass releases the GIL), and the glossary is only
+        needed once their hypotheses are back.
+        """
         from .glossary import extract_glossary
 
-        self.glossary = extract_glossary(text, self.termbase)
+        self._glossary = _background().submit(extract_glossary, text, self.termbase)
         self._status = {}
         self._unresolved = []
         self.inner.begin_document(text)
@@ -62,15 +70,15 @@ class GlossaryGuard(TranslationEngine):
 
     # -- TranslationEngine -----------------------------------------------------------------
     def translate(self, sentences: Sequence[str], n_best: int = 1) -> list[list[str]]:
-        prepared = [self._prepare(sentence) for sentence in sentences]
-        options = self.inner.translate([p.model_input for p in prepared], n_best=max(self.n_best, n_best))
+        model_inputs = [_put_terms(sentence, self.termbase) for sentence in sentences]
+        options = self.inner.translate(model_inputs, n_best=max(self.n_best, n_best))
         results = []
-        for sentence, prep, hyps in zip(sentences, prepared, options):
+        for sentence, model_input, hyps in zip(sentences, model_inputs, options):
             if not sentence.strip():
                 results.append([""])
                 continue
-            best = self._choose(sentence, prep.expected, hyps)
-            self.inner.remember_final(prep.model_input, best)
+            best = self._choose(sentence, self._expect(sentence), hyps)
+            self.inner.remember_final(model_input, best)
             results.append([best] + [h for h in hyps if h != best][: n_best - 1])
         return results
 
@@ -87,16 +95,14 @@ class GlossaryGuard(TranslationEngine):
         self.inner.remember_final(source, translation)
 
     # -- internals ----------------------------------------------------------------------------
-    def _prepare(self, sentence: str) -> _Prepared:
+    def _expect(self, sentence: str) -> list[Entry]:
+        """The names, figures and terms the translation of `sentence` must hold."""
         from .figures_fr import extract_figures
         from .glossary import entries_in, extract_glossary
 
-        if not sentence.strip():
-            return _Prepared(sentence, [])
         glossary = self.glossary if self.glossary is not None else extract_glossary(sentence, self.termbase)
         expected = [_document_entry(f, glossary) for f in extract_figures(sentence)]
-        expected += entries_in(sentence, glossary)
-        return _Prepared(_put_terms(sentence, self.termbase), expected)
+        return expected + entries_in(sentence, glossary)
 
     def _choose(self, sentence: str, expected: list[Entry], hyps: list[str]) -> str:
         from .checker import check, fix
@@ -125,6 +131,12 @@ class GlossaryGuard(TranslationEngine):
                 self._status[key] = status
         for issue in final.issues:
             self._unresolved.append({**issue.to_json(), "segment": sentence, "translation": text})
+
+
+@functools.lru_cache(maxsize=1)
+def _background() -> ThreadPoolExecutor:
+    """One worker thread for glossary extraction, shared by every guard in the process."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="passeur-glossary")
 
 
 def _key(entry: Entry) -> tuple:
