@@ -23,7 +23,9 @@ def plain_sentences(n, seed=0):
 
 @pytest.fixture(scope="module")
 def copier(copy_model):
-    return build_translator(str(copy_model), guard=False, beam_size=2)
+    # Greedy: the constructed copy model gives an early end-of-sentence a little weight after
+    # some guillemets, which a beam search that stops at its first finished hypotheses takes.
+    return build_translator(str(copy_model), guard=False, beam_size=1)
 
 
 def test_order_kept_across_batches_of_mixed_lengths(copy_model):
@@ -64,6 +66,7 @@ def test_a_600_word_sentence_without_punctuation_comes_back_complete(copier, cop
     result = translate_document(text, copier, source_lang="fr")
     assert result.translation == text
     assert result.stats["segments"] > 1  # it had to be split to fit the model
+    assert copier.describe()["engine"] == "ctranslate2"  # the default backend
 
 
 def test_guard_on_the_copy_model_rewrites_french_figures_to_house_style(copy_model):
