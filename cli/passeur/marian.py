@@ -51,7 +51,7 @@ class MarianEngine(TranslationEngine):
         device: str = "auto",
         beam_size: int = 4,
         batch_tokens: int = 4096,
-        max_batch_size: int = 64,
+        max_batch_size: int = 16,
         int8: bool = False,
     ) -> None:
         self.model_dir = Path(model_dir)
