@@ -123,3 +123,10 @@ def test_malformed_glossary_is_exit_2_with_file_and_line(tmp_path):
                       make_translation_engine=lambda model, **kw: ScriptedEngine())
     result = CliRunner().invoke(cli, ["translate", "--glossary", str(glossary)], obj=env)
     assert result.exit_code == 2 and f"{glossary}:2" in err.getvalue()
+
+
+def test_french_figures_left_in_the_output_are_replaced_whole():
+    sentence = "La fondatrice vise 8,3 M€ le 3 mars 2025 pour un quai de 320 mètres."
+    result = translate_document(sentence, GlossaryGuard(ScriptedEngine()), source_lang="fr")
+    assert result.translation == "La fondatrice vise €8.3 million le March 3, 2025 pour un quai de 320 metres."
+    assert result.fidelity["ok"]

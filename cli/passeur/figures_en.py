@@ -122,7 +122,35 @@ def find_figures(text: str, *, spelled: bool = False) -> list[Mention]:
         mention = build(match, start)
         if mention is not None:
             mentions.append(mention)
-    return mentions
+    return _take_french_leftovers(text, mentions)
+
+
+# French left in an English text ("8,3 M€", "3 mars 2025", "320 mètres"): read whole, so a
+# repair replaces the whole French span, not just the digits inside it.
+_FRENCH_MARK = re.compile(
+    r"\d,\d|M€|Md€|\bMds?\b|\bMrds?\b|milliard|\bmillions? d|\bmètres?\b|\bkilomètres?\b|pour cent|"
+    r"points? de pourcentage|\bsiècle\b|\d(?:er|re|ème|e)\b|\d\s?h\s?\d\d|"
+    r"\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b"
+)
+
+
+def _take_french_leftovers(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Replace English readings that lie inside a longer French figure by the French one."""
+    if not _FRENCH_MARK.search(text):
+        return mentions
+    from .figures_fr import extract_figures
+
+    french = [Mention(e.kind, e.source, e.start, e.end, e.value, {"nonstandard": True, "french": True})
+              for e in extract_figures(text) if _FRENCH_MARK.search(e.source)]
+    kept = []
+    for mention in mentions:
+        covering = [f for f in french if f.start <= mention.start and mention.end <= f.end
+                    and (f.end - f.start) > (mention.end - mention.start)]
+        if not covering:
+            kept.append(mention)
+    spans = [(m.start, m.end) for m in kept]
+    kept += [f for f in french if not any(a < f.end and f.start < b for a, b in spans)]
+    return sorted(kept, key=lambda m: m.start)
 
 
 def format_target(value: Hashable) -> str:
