@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from passeur.engine import plan_batches
+
 pytest.importorskip("ctranslate2")
 
 from passeur import ct2_engine  # noqa: E402
@@ -158,7 +160,7 @@ def test_concurrent_conversions_convert_once(random_model, cache_dir, monkeypatc
 
 def test_plan_batches_sorts_and_respects_the_budget():
     lengths = {0: 5, 1: 40, 2: 12, 3: 39, 4: 6, 5: 100}
-    batches = ct2_engine.plan_batches(list(lengths), lengths, batch_tokens=80)
+    batches = plan_batches(list(lengths), lengths, batch_tokens=80)
     assert sorted(i for b in batches for i in b) == list(range(6))
     assert batches[0] == [5]  # alone: over budget by itself
     for batch in batches:

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
-from .engine import EngineStats, TranslationEngine
+from .engine import EngineStats, TranslationEngine, plan_batches
 from .errors import PasseurError, UsageError
 
 MAX_INPUT_TOKENS = 200  # as the transformers backend: opus-mt degrades on longer inputs
@@ -315,18 +315,6 @@ class CT2Engine(TranslationEngine):
 
     def _position_limit(self) -> int:
         return int(self._config.get("max_position_embeddings") or 512)
-
-
-def plan_batches(indices: list[int], lengths: dict[int, int], batch_tokens: int) -> list[list[int]]:
-    """Sort by length (longest first) and cut so that longest x count stays within the budget."""
-    ordered = sorted(indices, key=lambda i: lengths[i], reverse=True)
-    batches: list[list[int]] = []
-    for i in ordered:
-        if batches and lengths[batches[-1][0]] * (len(batches[-1]) + 1) <= batch_tokens:
-            batches[-1].append(i)
-        else:
-            batches.append([i])
-    return batches
 
 
 def load_tokenizer(model_dir: Path):

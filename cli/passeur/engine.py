@@ -64,3 +64,20 @@ class TranslationEngine(abc.ABC):
     def translate_one(self, sentences: Sequence[str]) -> list[str]:
         """Convenience: the best hypothesis for each sentence."""
         return [hyps[0] for hyps in self.translate(sentences, n_best=1)]
+
+
+def plan_batches(indices: list[int], lengths: dict[int, int], batch_tokens: int,
+                 max_batch_size: int | None = None) -> list[list[int]]:
+    """Sort by length (longest first) and cut so that longest x count stays within the budget
+    (and, when given, count within `max_batch_size`): padding stays small, order is restored
+    by the caller."""
+    ordered = sorted(indices, key=lambda i: lengths[i], reverse=True)
+    batches: list[list[int]] = []
+    for i in ordered:
+        current = batches[-1] if batches else None
+        fits = current is not None and lengths[current[0]] * (len(current) + 1) <= batch_tokens
+        if fits and (max_batch_size is None or len(current) < max_batch_size):
+            current.append(i)
+        else:
+            batches.append([i])
+    return batches

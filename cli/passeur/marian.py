@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from .engine import EngineStats, TranslationEngine
+from .engine import EngineStats, TranslationEngine, plan_batches
 
 # Inputs longer than this are split before they reach the model: opus-mt models
 # translate long inputs badly well before their 512-position limit.
@@ -191,19 +191,3 @@ def _unloadable(name: str, exc: Exception):
 
     reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
     return ModelUnavailableError(f"model {name} could not be loaded: {reason}")
-
-
-def plan_batches(indices: list[int], lengths: dict[int, int], batch_tokens: int, max_batch_size: int) -> list[list[int]]:
-    """Group indices by similar length so that (longest x size) stays under the budget."""
-    ordered = sorted(indices, key=lambda i: lengths[i], reverse=True)
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for i in ordered:
-        longest = max([lengths[j] for j in current] + [lengths[i]])
-        if current and (longest * (len(current) + 1) > batch_tokens or len(current) >= max_batch_size):
-            batches.append(current)
-            current = []
-        current.append(i)
-    if current:
-        batches.append(current)
-    return batches
