@@ -21,10 +21,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
-from .engine import EngineStats, TranslationEngine, plan_batches
+from .engine import ModelEngine, plan_batches
 from .errors import PasseurError, UsageError
 
-MAX_INPUT_TOKENS = 200  # as the transformers backend: opus-mt degrades on longer inputs
 SUPPORTED_MODEL_TYPES = ("marian",)  # source tokens in, target tokens out, no language prefix
 _CONVERTER_REVISION = "1"  # bump to invalidate cached conversions made by older code
 _SOURCE_FILES = ("config.json", "model.safetensors", "pytorch_model.bin", "vocab.json",
@@ -162,7 +161,7 @@ def convert_model(model_dir: Path, output_dir: Path, quantization: str) -> None:
     (output_dir / "passeur-source.json").write_text(json.dumps(source, indent=2) + "\n", encoding="utf-8")
 
 
-class CT2Engine(TranslationEngine):
+class CT2Engine(ModelEngine):
     """Translate with CTranslate2 on a Hugging Face Marian model folder."""
 
     def __init__(
@@ -177,21 +176,13 @@ class CT2Engine(TranslationEngine):
         batch_tokens: int | None = None,
         threads: int | None = None,
     ) -> None:
-        self.model_dir = Path(model_dir)
-        self.name = name or str(model_dir)
-        self.revision = revision
-        self.requested_device = device
-        self.beam_size = beam_size
+        super().__init__(model_dir, name=name, revision=revision, device=device, beam_size=beam_size)
         self.requested_compute_type = compute_type
         self.batch_tokens = batch_tokens
         self.threads = threads
-        self.stats = EngineStats()
-        self.device: str | None = None
         self.compute_type: str | None = None
         self.ct2_dir: Path | None = None
-        self.load_seconds = 0.0
         self._translator = None
-        self._tokenizer = None
         self._config = read_json(self.model_dir / "config.json")
         self._generation = read_json(self.model_dir / "generation_config.json")
         # The pipeline counts tokens to split long sentences, then translates them: encode once.
@@ -229,9 +220,6 @@ class CT2Engine(TranslationEngine):
         return self._translator
 
     # -- TranslationEngine -------------------------------------------------------------
-    def max_input_tokens(self) -> int:
-        return max(8, min(MAX_INPUT_TOKENS, self._position_limit() // 2))
-
     def count_tokens(self, text: str) -> int:
         return len(self._encode(text))
 

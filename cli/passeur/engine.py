@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, asdict
+from pathlib import Path
 from typing import Sequence
 
 
@@ -64,6 +65,34 @@ class TranslationEngine(abc.ABC):
     def translate_one(self, sentences: Sequence[str]) -> list[str]:
         """Convenience: the best hypothesis for each sentence."""
         return [hyps[0] for hyps in self.translate(sentences, n_best=1)]
+
+
+# Inputs longer than this are split before they reach the model: opus-mt models translate
+# long inputs badly well before their 512-position limit.
+MAX_INPUT_TOKENS = 200
+
+
+class ModelEngine(TranslationEngine):
+    """What the engines running a local model folder share: identity, options, input budget."""
+
+    def __init__(self, model_dir: str | Path, *, name: str | None = None, revision: str = "",
+                 device: str = "auto", beam_size: int = 4) -> None:
+        self.model_dir = Path(model_dir)
+        self.name = name or str(model_dir)
+        self.revision = revision
+        self.requested_device = device
+        self.beam_size = beam_size
+        self.stats = EngineStats()
+        self.device: str | None = None
+        self.load_seconds = 0.0
+        self._tokenizer = None
+
+    def max_input_tokens(self) -> int:
+        return max(8, min(MAX_INPUT_TOKENS, self._position_limit() // 2))
+
+    @abc.abstractmethod
+    def _position_limit(self) -> int:
+        """The model's number of positions (max_position_embeddings)."""
 
 
 def plan_batches(indices: list[int], lengths: dict[int, int], batch_tokens: int,

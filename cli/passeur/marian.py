@@ -10,11 +10,8 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from .engine import EngineStats, TranslationEngine, plan_batches
+from .engine import ModelEngine, plan_batches
 
-# Inputs longer than this are split before they reach the model: opus-mt models
-# translate long inputs badly well before their 512-position limit.
-MAX_INPUT_TOKENS = 200
 
 
 def pick_device(device: str) -> str:
@@ -39,7 +36,7 @@ def set_cpu_threads() -> None:
         torch.set_num_threads(wanted)
 
 
-class MarianEngine(TranslationEngine):
+class MarianEngine(ModelEngine):
     """Translate with transformers' `generate()` on a local model folder."""
 
     def __init__(
@@ -54,20 +51,12 @@ class MarianEngine(TranslationEngine):
         max_batch_size: int = 16,
         int8: bool = False,
     ) -> None:
-        self.model_dir = Path(model_dir)
-        self.name = name or str(model_dir)
-        self.revision = revision
-        self.requested_device = device
-        self.beam_size = beam_size
+        super().__init__(model_dir, name=name, revision=revision, device=device, beam_size=beam_size)
         self.batch_tokens = batch_tokens
         self.max_batch_size = max_batch_size
         self.int8 = int8
-        self.stats = EngineStats()
         self._model = None
-        self._tokenizer = None
         self._limit: int | None = None
-        self.device = None
-        self.load_seconds = 0.0
 
     # -- loading -----------------------------------------------------------------
     @property
@@ -107,10 +96,6 @@ class MarianEngine(TranslationEngine):
         return self._model
 
     # -- TranslationEngine -----------------------------------------------------------
-    def max_input_tokens(self) -> int:
-        config_limit = self._position_limit()
-        return max(8, min(MAX_INPUT_TOKENS, config_limit // 2))
-
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
 
