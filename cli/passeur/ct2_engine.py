@@ -144,11 +144,11 @@ def ensure_converted(model_dir: str | Path, quantization: str = "int8") -> Path:
 
 def convert_model(model_dir: Path, output_dir: Path, quantization: str) -> None:
     """Run CTranslate2's Transformers converter on a local folder (quietly, low memory)."""
-    import transformers
     from ctranslate2.converters import TransformersConverter
 
-    transformers.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
+    from .marian import quiet_transformers
+
+    quiet_transformers()
     try:
         TransformersConverter(str(model_dir), low_cpu_mem_usage=True).convert(
             str(output_dir), quantization=quantization, force=True

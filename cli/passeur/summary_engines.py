@@ -102,7 +102,9 @@ class _HFEngine(SummaryEngine):
         if self._tokenizer is None:
             from transformers import AutoTokenizer
 
-            _quiet_transformers()
+            from .marian import quiet_transformers
+
+            quiet_transformers()
             self._tokenizer = self._guard_load(lambda: AutoTokenizer.from_pretrained(self.model_dir))
         return self._tokenizer
 
@@ -113,9 +115,9 @@ class _HFEngine(SummaryEngine):
             import torch
             import transformers
 
-            from .marian import pick_device, set_cpu_threads
+            from .marian import pick_device, quiet_transformers, set_cpu_threads
 
-            _quiet_transformers()
+            quiet_transformers()
             self.device = pick_device(self.requested_device)
             dtype = torch.float32
             if self.device == "cuda":  # chat models are trained in bfloat16; float16 can overflow
@@ -168,14 +170,6 @@ class _HFEngine(SummaryEngine):
     def describe(self) -> dict:
         return {"engine": self.kind, "model": self.name, "revision": self.revision,
                 "device": self.device or self.requested_device}
-
-
-def _quiet_transformers() -> None:
-    """No progress bars or advice from transformers: stderr is passeur's (like ct2_engine)."""
-    import transformers
-
-    transformers.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
 
 
 class InstructEngine(_HFEngine):
