@@ -15,15 +15,8 @@ from click.testing import CliRunner
 from fakes import ScriptedEngine
 from passeur import batch as runner
 from passeur.cli import Environment, cli
-from passeur.commands.batch import batch as batch_command
 from passeur.errors import ModelUnavailableError
 
-if "batch" not in cli.commands:  # until cli.py registers it
-    cli.add_command(batch_command)
-
-# Runs the CLI in a subprocess with `batch` registered whether or not cli.py does it yet.
-BOOT = ("import sys; from passeur.cli import cli, main; from passeur.commands.batch import batch; "
-        "cli.commands.setdefault('batch', batch); sys.exit(main(sys.argv[1:]))")
 
 WORDS = ("le chat dort sur le canapé pendant que la pluie tombe doucement sur les toits de la ville "
          "et les enfants regardent par la fenêtre en attendant le retour du soleil au jardin").split()
@@ -470,7 +463,7 @@ def test_sigterm_midway_then_resume_with_the_copy_model(tmp_path, copy_model):
     expected = {runner.output_name(name): text for name, text in texts.items()}  # the model copies its input
     args = [str(root), str(out), "--model", str(copy_model), "--source-lang", "fr"]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PASSEUR_THREADS": "1"}
-    process = subprocess.Popen([sys.executable, "-c", BOOT, "batch", *args], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "passeur", "batch", *args], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen: set[str] = set()
     deadline = time.monotonic() + 90

@@ -54,10 +54,7 @@ def test_bench_isolates_paths_in_processes(tmp_path, work):
     assert 20 < result["peak_rss_mb"] < 2000
 
 
-def test_bench_reports_int8_agreement(tmp_path, work):
-    from modelfactory import build_copy_marian
-
-    copy_model = build_copy_marian(tmp_path / "copy")
+def test_bench_reports_int8_agreement(tmp_path, work, copy_model):
     report = run_bench(tmp_path, work, "--beams", "1", "--segments", "4", "--paths", "ct2", "--in-process",
                        "--copy-model", str(copy_model))
     [agreement] = report["agreement"]

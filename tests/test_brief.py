@@ -57,16 +57,8 @@ def run(args, stdin=b"", script=translate, environ=None):
     engine = ScriptedEngine(script)
     env = Environment(io.BytesIO(stdin), out, err, {"SOURCE_DATE_EPOCH": "1700000000", **(environ or {})},
                       make_translation_engine=lambda model, **kw: engine)
-    result = CliRunner().invoke(_cli(), ["brief", *args], obj=env)
+    result = CliRunner().invoke(cli, ["brief", *args], obj=env)
     return result, out.getvalue(), err.getvalue()
-
-
-def _cli():
-    if "brief" not in cli.commands:  # until cli.py registers it
-        from passeur.commands.brief import brief
-
-        cli.add_command(brief)
-    return cli
 
 
 @pytest.fixture
@@ -224,7 +216,7 @@ def test_stdin_empty_inputs_and_options_that_do_not_apply(article, tmp_path):
 def test_a_real_model_folder_is_named_in_the_provenance(article, copy_model):
     out, err = io.StringIO(), io.StringIO()
     env = Environment(io.BytesIO(b""), out, err, {})
-    result = CliRunner().invoke(_cli(), ["brief", str(article), "--engine", "extractive", "--format", "json",
+    result = CliRunner().invoke(cli, ["brief", str(article), "--engine", "extractive", "--format", "json",
                                          "--translation-model", str(copy_model), "--beam-size", "1",
                                          "--device", "cpu"], obj=env)
     assert result.exit_code in (0, 3), err

@@ -26,13 +26,6 @@ def random_model(tmp_path_factory) -> Path:
     return build_random_marian(tmp_path_factory.mktemp("random-marian"), size="tiny")
 
 
-@pytest.fixture(scope="module")
-def copy_model(tmp_path_factory) -> Path:
-    from modelfactory import build_copy_marian
-
-    return Path(build_copy_marian(tmp_path_factory.mktemp("copy-marian")))
-
-
 @pytest.fixture(autouse=True)
 def cache_dir(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PASSEUR_CACHE", str(tmp_path / "cache"))

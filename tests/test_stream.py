@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 from click.testing import CliRunner
 
