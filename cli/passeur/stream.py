@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import BinaryIO, Callable, Iterator, TextIO
 
+from .errors import PasseurError
+
 
 def read_requests(stream: BinaryIO) -> Iterator[dict]:
     """Parse each line of `stream` into a request dict (or one carrying an "error")."""
@@ -43,8 +45,6 @@ def stream_translations(requests: Iterator[dict], translate: Callable[[str], obj
             failures += 1
             _emit(out, request)
             continue
-        from .errors import PasseurError
-
         try:
             result = translate(request["text"])
         except PasseurError as exc:

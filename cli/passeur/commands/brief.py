@@ -43,8 +43,7 @@ def brief(env, inputs, output, fmt, **options):
     from ..brief_render import render_brief
     from ..errors import InputError
     from ..reader import read_input
-    from .options import check_output_not_input
-    from .translate import _write
+    from .options import check_output_not_input, write_output
 
     started = time.perf_counter()
     inputs = inputs or ("-",)
@@ -82,7 +81,7 @@ def brief(env, inputs, output, fmt, **options):
                          prompts=options["prompts"], glossary=options["glossary"],
                          source_lang=options["source_lang"], created=utc_now(env.environ),
                          on_note=progress)
-    _write(env, output, render_brief(result, fmt))
+    write_output(env, output, render_brief(result, fmt))
     if options["stats"]:
         click.echo(json.dumps(collect_stats(built[0] if built else None, summary_engine, started)), file=env.stderr)
     if options["strict"] and result.unresolved:

@@ -39,3 +39,14 @@ def check_output_not_input(output: str | None, inputs: tuple[str, ...]) -> None:
     for name in inputs:
         if name != "-" and same_file(name, output):
             raise UsageError(f"-o {output} is also an input: choose another output file")
+
+
+def write_output(env, output: str | None, text: str) -> None:
+    """Write to `-o OUT` atomically, or to stdout when there is none (or it is "-")."""
+    if output and output != "-":
+        from ..writer import write_atomic
+
+        write_atomic(output, text)
+    else:
+        env.stdout.write(text)
+        env.stdout.flush()

@@ -59,15 +59,14 @@ def summarize(env, inputs, output, model, tier, engine, summary_model, prompts, 
     from ..api import build_translator, summarize_text
     from ..errors import UnresolvedError
     from ..reader import read_input
-    from .options import check_output_not_input
-    from .translate import _write
+    from .options import check_output_not_input, write_output
 
     inputs = inputs or ("-",)
     check_output_not_input(output, inputs)
     texts = [read_input(name, env.stdin) for name in inputs]
     text = "\n\n".join(source.text.rstrip("\n") for source in texts if source.text.strip())
     if not text.strip():
-        _write(env, output, "")
+        write_output(env, output, "")
         return
     from ..memory import choose_memory
 
@@ -85,7 +84,7 @@ def summarize(env, inputs, output, model, tier, engine, summary_model, prompts, 
         error = None
     except UnresolvedError as exc:
         (result, translation), error = exc.result, exc
-    _write(env, output, render_summary(result, translation, fmt))
+    write_output(env, output, render_summary(result, translation, fmt))
     if stats:
         click.echo(json.dumps(summary_engine.stats.to_json()), file=env.stderr)
     if error is not None:

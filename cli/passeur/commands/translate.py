@@ -1,11 +1,12 @@
 """`passeur translate`: French text in, English text out, layout kept."""
 from __future__ import annotations
 
+import io
 import json
 
 import click
 
-from .options import check_output_not_input, translation_options
+from .options import check_output_not_input, translation_options, write_output
 
 
 @click.command()
@@ -67,7 +68,7 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
             env.log(f"{source.name}: the input is already English; passed through unchanged")
         results.append((source, result))
     text = render_translations(results, fmt)
-    _write(env, output, text)
+    write_output(env, output, text)
     if stats:
         totals = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "seconds": 0.0, "cached_segments": 0}
         for _, result in results:
@@ -87,6 +88,7 @@ def _stream(env, inputs, output, model, options, source_lang, strict) -> None:
     """--format jsonl: translate line by line, writing each result as soon as it is ready."""
     from ..api import build_translator
     from ..errors import UsageError, UnresolvedError
+    from ..reader import read_input
     from ..stream import read_requests, stream_translations
     from ..translator import translate_document
 
@@ -108,9 +110,6 @@ def _stream(env, inputs, output, model, options, source_lang, strict) -> None:
         if name == "-":
             failures += stream_translations(read_requests(env.stdin), translate_line, env.stdout)
         else:
-            from ..reader import read_input
-            import io
-
             text = read_input(name).text
             failures += stream_translations(read_requests(io.BytesIO(text.encode("utf-8"))), translate_line,
                                             env.stdout)
@@ -119,13 +118,3 @@ def _stream(env, inputs, output, model, options, source_lang, strict) -> None:
     if strict and unresolved:
         raise UnresolvedError(f"{unresolved} line(s) hold a name or figure that could not be guaranteed "
                               "(see their fidelity objects)")
-
-
-def _write(env, output: str | None, text: str) -> None:
-    if output and output != "-":
-        from ..writer import write_atomic
-
-        write_atomic(output, text)
-    else:
-        env.stdout.write(text)
-        env.stdout.flush()
