@@ -234,6 +234,19 @@ def digit_windows(text: str, trigger: re.Pattern, before: int, after: int) -> li
     return [(start, end) for start, end in windows]
 
 
+def scan_rules(text: str, rules, trigger: re.Pattern, before: int, after: int) -> list[tuple]:
+    """(start, end, rank, match) for every rule match near a trigger; `rules` holds
+    (pattern, locate, build) and `locate(match)` gives the start, or None to reject."""
+    candidates: list[tuple] = []
+    for window_start, window_end in digit_windows(text, trigger, before, after):
+        for rank, (pattern, locate, _) in enumerate(rules):
+            for match in pattern.finditer(text, window_start, window_end):
+                start = locate(match)
+                if start is not None:
+                    candidates.append((start, match.end(), rank, match))
+    return candidates
+
+
 def merge_longest(candidates: list[tuple]) -> list[tuple]:
     """Non-overlapping (start, end, rank, ...) candidates: longest first, lower rank on a tie."""
     taken: list[tuple] = []  # sorted by start, never overlapping

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Callable, Hashable
 
 from .entry import Mention
-from .figure import (FRENCH_SPACES, digit_windows, format_value, glued, is_decimal_comma,
+from .figure import (FRENCH_SPACES, format_value, scan_rules, glued, is_decimal_comma,
                      merge_longest, month_names, ordinal_suffix, parse_english_number, scaled,
                      signed_start)
 
@@ -106,13 +106,7 @@ def find_figures(text: str, *, spelled: bool = False) -> list[Mention]:
     With `spelled`, small spelled-out numbers and ordinals ("two", "sixth") come too, marked
     `extra["spelled"]`: they can confirm a figure but are too common to be reported.
     """
-    candidates: list[tuple[int, int, int, re.Match]] = []
-    for window_start, window_end in digit_windows(text, _TRIGGER, _BEFORE, _AFTER):
-        for rank, (pattern, locate, _) in enumerate(_RULES):
-            for match in pattern.finditer(text, window_start, window_end):
-                start = locate(match)
-                if start is not None:
-                    candidates.append((start, match.end(), rank, match))
+    candidates = scan_rules(text, _RULES, _TRIGGER, _BEFORE, _AFTER)
     if spelled:
         rank = len(_RULES)
         candidates += [(m.start(), m.end(), rank, m) for m in SPELLED.finditer(text)]

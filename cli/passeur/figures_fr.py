@@ -11,7 +11,7 @@ import re
 from typing import Callable
 
 from .entry import Entry
-from .figure import (FR_SCALE_ABBREVIATIONS, FR_SCALES, date_target, digit_windows,
+from .figure import (FR_SCALE_ABBREVIATIONS, FR_SCALES, date_target, scan_rules,
                      english_numeral, english_scaled, glued, group_thousands, merge_longest,
                      money_target, month_names, ordinal_suffix, parse_french_number, scaled,
                      signed_start)
@@ -96,13 +96,7 @@ _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 def extract_figures(text: str) -> list[Entry]:
     """Every figure in `text`, one Entry per occurrence, in text order, overlaps merged."""
-    candidates: list[tuple[int, int, int, re.Match]] = []
-    for window_start, window_end in digit_windows(text, _TRIGGER, _BEFORE, _AFTER):
-        for rank, (pattern, locate, _) in enumerate(_RULES):
-            for match in pattern.finditer(text, window_start, window_end):
-                start = locate(match)
-                if start is not None:
-                    candidates.append((start, match.end(), rank, match))
+    candidates = scan_rules(text, _RULES, _TRIGGER, _BEFORE, _AFTER)
     return [_RULES[rank][2](match, start) for start, _, rank, match in merge_longest(candidates)]
 
 
