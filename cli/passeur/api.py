@@ -75,14 +75,29 @@ def translate_text(
 
 
 def describe_unresolved(items: list[dict]) -> str:
-    """One line per name or figure that could not be guaranteed."""
+    """A header, then one line per name or figure that could not be guaranteed."""
     lines = [f"{len(items)} name(s) or figure(s) could not be guaranteed:"]
     for item in items:
-        what = item["source"] or item["found"]
-        detail = f"expected {item['expected']!r}" if item["expected"] else "not in the source"
-        found = f", found {item['found']!r}" if item["found"] and item["source"] else ""
-        lines.append(f"  {item['status']} {item['kind']} {what!r} ({detail}{found}) in: {item.get('segment', '')}")
+        segment = f" in: {item['segment']}" if item.get("segment") else ""
+        lines.append(f"  {describe_issue(item)}{segment}")
     return "\n".join(lines)
+
+
+def describe_issue(item: dict) -> str:
+    """One line for an unresolved item, whichever stage it comes from."""
+    where = item.get("where", "")
+    if item.get("tier"):
+        where += f" ({item['tier'].replace('_', '-')})"
+    what = item.get("source") or item.get("found") or ""
+    parts = [where, item.get("status", ""), item.get("kind", ""), repr(what) if what else ""]
+    details = []
+    if item.get("expected"):
+        details.append(f"expected {item['expected']!r}")
+    if item.get("found") and item.get("found") != what:
+        details.append(f"found {item['found']!r}")
+    line = " ".join(p for p in parts if p)
+    return line + (f" ({', '.join(details)})" if details else "")
+
 
 
 def summarize_text(

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .brief_render import describe_issue, describe_model
+from .api import describe_issue
+from .brief_render import describe_model
 from .briefing import BriefNote, Digest, KeyFigure
 from .language import LANGUAGE_NAMES
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 
+from .api import describe_issue
 from .briefing import BriefNote, Digest
 from .errors import UsageError
 from .language import LANGUAGE_NAMES
@@ -112,22 +113,6 @@ def as_markdown(text: str, markdown_source: bool, level: int) -> str:
         return "\n".join(_HEADING.sub(demote, line) for line in text.strip("\n").split("\n"))
     paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
     return "\n\n".join(_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), p) for p in paragraphs)
-
-
-def describe_issue(item: dict) -> str:
-    """One line for an unresolved item, whichever stage it comes from."""
-    where = item.get("where", "")
-    if item.get("tier"):
-        where += f" ({item['tier'].replace('_', '-')})"
-    what = item.get("source") or item.get("found") or ""
-    parts = [where, item.get("status", ""), item.get("kind", ""), repr(what) if what else ""]
-    details = []
-    if item.get("expected"):
-        details.append(f"expected {item['expected']!r}")
-    if item.get("found") and item.get("found") != what:
-        details.append(f"found {item['found']!r}")
-    line = " ".join(p for p in parts if p)
-    return line + (f" ({', '.join(details)})" if details else "")
 
 
 def describe_model(info: dict, none: str = "none") -> str:

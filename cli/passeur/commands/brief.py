@@ -85,12 +85,10 @@ def brief(env, inputs, output, fmt, **options):
     if options["stats"]:
         click.echo(json.dumps(collect_stats(built[0] if built else None, summary_engine, started)), file=env.stderr)
     if options["strict"] and result.unresolved:
-        from ..brief_render import describe_issue
+        from ..api import describe_unresolved
         from ..errors import UnresolvedError
 
-        lines = [f"{len(result.unresolved)} name(s) or figure(s) could not be guaranteed:"]
-        lines += [f"  {describe_issue(item)}" for item in result.unresolved]
-        raise UnresolvedError("\n".join(lines))
+        raise UnresolvedError(describe_unresolved(result.unresolved))
 
 
 # --tier does not apply: a brief always holds every tier.
