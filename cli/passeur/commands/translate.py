@@ -19,7 +19,7 @@ from .options import check_output_not_input, translation_options, write_output
               help="Exit 3 when a name or figure could not be guaranteed (the translation is still written).")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "jsonl"]), default="text",
               show_default=True,
-              help="text keeps the input's layout; md adds a heading per input; json as in DESIGN.md; "
+              help="text keeps the input's layout; md also heads each input with its name when there are several; json as in DESIGN.md; "
                    "jsonl streams: one request per input line (JSON {\"text\": ...} or plain text), "
                    "one result per output line.")
 @translation_options
