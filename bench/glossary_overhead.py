@@ -22,12 +22,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the one model factory
 WARM_CHILD = """
 import json, sys, time
 from pathlib import Path
-from passeur.backends import create_translation_engine
-from passeur.guard import GlossaryGuard
-from passeur.translator import translate_document
+from passeur.translation.backends import create_translation_engine
+from passeur.fidelity.guard import GlossaryGuard
+from passeur.translation.pipeline import translate_document
 text = Path(sys.argv[1]).read_text(encoding="utf-8")
 warmup = Path(sys.argv[3]).read_text(encoding="utf-8")
 inner = create_translation_engine(sys.argv[2])
@@ -45,7 +46,7 @@ CHILD = """
 import sys, time
 from pathlib import Path
 from passeur.api import build_translator
-from passeur.translator import translate_document
+from passeur.translation.pipeline import translate_document
 text = Path(sys.argv[1]).read_text(encoding="utf-8")
 engine = build_translator(sys.argv[2], guard=sys.argv[3] == "guarded")
 result = translate_document(text, engine, source_lang="fr")
@@ -54,16 +55,15 @@ print(len(result.translation.split()), result.stats["segments"])
 
 
 def prepare_model(cache: Path) -> Path:
-    from passeur.benchmodel import build_random_marian, write_generation_config
+    from modelfactory import build_opus_size_random_marian, write_generation_config
 
     base = cache / "opus-size-random"
     if not (base / "config.json").exists():
-        build_random_marian(base, size="opus")
+        build_opus_size_random_marian(base)
     fixed = cache / "opus-size-random-32"
     if not fixed.exists():
         shutil.copytree(base, fixed)
-        vocab = json.loads((fixed / "config.json").read_text())["vocab_size"]
-        write_generation_config(fixed, vocab, max_new_tokens=32, min_new_tokens=32)
+        write_generation_config(fixed, max_new_tokens=32, min_new_tokens=32)
     return fixed
 
 

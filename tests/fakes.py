@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from passeur.engine import EngineStats, TranslationEngine
+from passeur.translation.engine import EngineStats, TranslationEngine
 
 
 class ScriptedEngine(TranslationEngine):

@@ -60,10 +60,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-try:  # imported as ``tests.modelfactory`` or, with tests/ on sys.path, as ``modelfactory``
-    from . import fixture_corpus as corpus
-except ImportError:  # pragma: no cover
-    import fixture_corpus as corpus  # type: ignore[no-redef]
+import sys
+
+if str(Path(__file__).parent) not in sys.path:  # bench/ scripts import this file too
+    sys.path.insert(0, str(Path(__file__).parent))
+import fixture_corpus as corpus  # noqa: E402
 
 FACTORY_VERSION = 1
 STAMP_NAME = "passeur-modelfactory.json"
@@ -703,11 +704,110 @@ def build_tiny_causal_lm(dest: str | os.PathLike[str], *, max_context: int = 102
     return _cached_build(dest, "tiny-causal-lm", params, build)
 
 
+# --------------------------------------------------------------------------- benchmark inputs
+
+
+def write_generation_config(dest: str | os.PathLike[str], **settings: Any) -> None:
+    """Update ``dest``'s generation_config.json with ``settings`` (e.g. min/max new tokens fixed,
+    so that every path generates exactly as many tokens)."""
+    path = Path(dest) / "generation_config.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config.update(settings)
+    path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+
+def make_segments(count_tokens: Callable[[str], int], count: int, *, seed: int = 0, median: int = 28,
+                  longest: int = 100) -> list[str]:
+    """``count`` French segments whose token lengths follow a news-like (log-normal) spread.
+
+    ``count_tokens(text)`` counts model input tokens; each segment takes words of the fixture
+    corpus, in order, until it reaches its drawn length.
+    """
+    rng = random.Random(seed)
+    words = [w.rstrip(".!?") for w in " ".join(corpus.french_sentences(400, seed=seed)).split()]
+    segments, position = [], rng.randrange(len(words))
+    for _ in range(count):
+        target = max(5, min(longest, int(round(rng.lognormvariate(math.log(median), 0.5)))))
+        taken: list[str] = []
+        while not taken or count_tokens(_as_sentence(taken)) < target:
+            taken.append(words[position % len(words)])
+            position += 1
+        segments.append(_as_sentence(taken))
+    return segments
+
+
+def _as_sentence(words: list[str]) -> str:
+    """Words as one sentence: a capital first, one full stop at the end."""
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] + "."
+
+
+def build_trained_copy_marian(dest: str | os.PathLike[str], *, steps: int = 600) -> Path:
+    """A tiny Marian (d_model 64, 2+2 layers) *trained* to copy French text.
+
+    Trained (not constructed, unlike ``build_copy_marian``) so that its margins look like a
+    real model's: a fair test of whether int8 changes outputs. About a minute on one core.
+    """
+    params = dict(steps=steps, seed=SEED, vocab=300, d_model=64, layers=2, ffn=256)
+
+    def build(tmp: Path) -> dict[str, Any]:
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        sentences = corpus.french_sentences(400, seed=0)
+        proto = train_sentencepiece(sentences, params["vocab"], byte_fallback=False)
+        vocab = _joint_vocab(_spm_pieces(proto))
+        pad_id = vocab[PAD]
+        _write_marian_tokenizer(tmp, proto, proto, vocab, model_max_length=COPY_MAX_POSITIONS,
+                                source_lang="fr", target_lang="fr")
+        tokenizer = MarianTokenizer.from_pretrained(tmp)
+        config = _marian_config(len(vocab), pad_id, d_model=params["d_model"], encoder_layers=params["layers"],
+                                decoder_layers=params["layers"], encoder_attention_heads=4,
+                                decoder_attention_heads=4, encoder_ffn_dim=params["ffn"],
+                                decoder_ffn_dim=params["ffn"], max_position_embeddings=COPY_MAX_POSITIONS)
+        config.dropout = 0.0
+        rng = random.Random(params["seed"])
+        words = [w.rstrip(".!?") for w in " ".join(sentences).split()]
+        torch.manual_seed(params["seed"])
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # a tiny model: one thread is as fast, and robust to a busy machine
+        try:
+            model = MarianMTModel(config)
+            optimizer = torch.optim.AdamW(model.parameters(), lr=4e-3)
+            schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=4e-3, total_steps=steps,
+                                                           pct_start=0.15)
+            for _ in range(steps):
+                texts = []
+                for _ in range(64):
+                    n = rng.randint(1, 14)
+                    start = rng.randrange(len(words) - n)
+                    window = words[start : start + n]
+                    texts.append(_as_sentence(window) if rng.random() < 0.5 else " ".join(window))
+                batch = tokenizer(texts, return_tensors="pt", padding=True)
+                labels = batch["input_ids"].masked_fill(batch["input_ids"] == pad_id, -100)
+                loss = model(**batch, labels=labels).loss
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                schedule.step()
+                with torch.no_grad():  # like opus-mt: <pad> (the decoder start) embeds as zeros
+                    model.model.shared.weight[pad_id].zero_()
+        finally:
+            torch.set_num_threads(threads)
+        model.eval()
+        model.generation_config = _marian_generation_config(pad_id, max_length=COPY_MAX_POSITIONS, num_beams=4)
+        _save_model(model, tmp)
+        return {"vocab_size": len(vocab)}
+
+    return _cached_build(dest, "trained-copy-marian", params, build)
+
+
 BUILDERS: dict[str, Callable[[str | os.PathLike[str]], Path]] = {
     "random-marian": build_random_marian,
     "copy-marian": build_copy_marian,
     "tiny-causal-lm": build_tiny_causal_lm,
     "opus-size-random-marian": build_opus_size_random_marian,
+    "trained-copy-marian": build_trained_copy_marian,
 }
 
 

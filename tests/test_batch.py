@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from fakes import ScriptedEngine
-from passeur import batch as runner
+from passeur.batch import runner
 from passeur.cli import Environment, cli
 from passeur.errors import ModelUnavailableError
 
@@ -423,13 +423,6 @@ def test_jobs_share_one_model_and_give_the_same_outputs(tree):
                                 engine=ScriptedEngine(wrap))  # four threads on one memory file
     assert code == 4 and {k: v for k, v in digests(out / "again").items() if k != runner.MANIFEST_NAME} == \
            {k: v for k, v in one.items() if k != runner.MANIFEST_NAME}
-
-
-def test_brief_is_refused_while_the_module_is_missing(tree, monkeypatch):
-    root, _, out = tree
-    monkeypatch.setitem(sys.modules, "passeur.briefing", None)  # whatever is installed: not importable
-    code, _, stderr, _ = invoke([root, out, "--what", "brief"], engine=ScriptedEngine(wrap))
-    assert code == 2 and "brief is not available" in stderr and not out.exists()
 
 
 def test_brief_writes_a_note_per_file(tmp_path):

@@ -8,7 +8,10 @@ import pytest
 
 pytest.importorskip("ctranslate2")
 
-from passeur import bench  # noqa: E402
+import sys
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import speed as bench  # noqa: E402  (bench/ is not a package: it runs as a user would)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +68,7 @@ def test_bench_reports_int8_agreement(tmp_path, work, copy_model):
 
 
 def test_a_failing_path_is_reported_not_fatal(tmp_path, work, monkeypatch):
-    from passeur import benchpaths
+    import speedpaths as benchpaths
 
     def broken(spec, beam):
         raise RuntimeError("boom")

@@ -228,9 +228,11 @@ def test_a_real_model_folder_is_named_in_the_provenance(article, copy_model):
 
 def test_brief_document_api_for_batch(article):
     from passeur.api import build_translator
-    from passeur.briefing import BriefNote, brief_document, build_note
-    from passeur.extractive import ExtractiveEngine
-    from passeur.reader import read_input
+    from passeur.brief.build import build_note
+    from passeur.brief.note import BriefNote
+    from passeur.brief.render import brief_document
+    from passeur.summary.extractive import ExtractiveEngine
+    from passeur.textio.reader import read_input
 
     translator = build_translator(make_engine=lambda model, **kw: ScriptedEngine(translate))
     summary_engine = ExtractiveEngine()
@@ -244,8 +246,8 @@ def test_brief_document_api_for_batch(article):
 
 
 def test_alignment_survives_wrapped_lines_and_cells_are_escaped():
-    from passeur.brief_render import as_markdown, escape_cell
-    from passeur.briefing import align_segments
+    from passeur.brief.render import as_markdown, escape_cell
+    from passeur.brief.build import align_segments
 
     text = "Titre\n\nUne phrase coupée\nen deux lignes. Une autre.\nFin."
     rows = align_segments(text, [{"source": "Titre", "translation": "Title"},

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from passeur.checker import check, covers, entry_value, fix
-from passeur.entry import FIGURE_KINDS, Entry, Mention
-from passeur.figure import month_names
-from passeur.figures_fr import extract_figures
+from passeur.fidelity.checker import check, covers, entry_value, fix
+from passeur.fidelity.entry import FIGURE_KINDS, Entry, Mention
+from passeur.fidelity.figures.values import month_names
+from passeur.fidelity.figures.fr import extract_figures
 
 DATA = Path(__file__).parent / "data"
 CASES = [json.loads(line) for line in (DATA / "check_cases.jsonl").open(encoding="utf-8")]
 FIELDS = ("status", "kind", "source", "expected", "found")
 
-# A stand-in for passeur.names.find_names_en, so that these tests do not depend on it: runs of
+# A stand-in for passeur.fidelity.names.en.find_names_en, so that these tests do not depend on it: runs of
 # capitalised words, less a lone capitalised word opening a sentence, month names, and a few
 # capitalised common words (demonyms, "AI") that are not names.
 NOT_NAMES = set(month_names("en")) | {"AI", "American", "Korean", "French", "British", "Japanese"}

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from fakes import ScriptedEngine
 from passeur.cli import Environment, cli
-from passeur.tiers import check_shape
+from passeur.summary.shape import check_shape
 
 SAMPLE = Path(__file__).parent / "data" / "summary_sample.en.txt"
 

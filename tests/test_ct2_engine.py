@@ -10,20 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from passeur.engine import plan_batches
+from passeur.translation.engine import plan_batches
 
 pytest.importorskip("ctranslate2")
 
-from passeur import ct2_engine  # noqa: E402
-from passeur.ct2_engine import CT2Engine, ensure_converted  # noqa: E402
-from passeur.engine import TranslationEngine  # noqa: E402
+from passeur.translation import ct2 as ct2_engine
+from passeur.translation.ct2 import CT2Engine, ensure_converted  # noqa: E402
+from passeur.translation.engine import TranslationEngine  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def random_model(tmp_path_factory) -> Path:
-    from passeur.benchmodel import build_random_marian
+    from modelfactory import build_random_marian
 
-    return build_random_marian(tmp_path_factory.mktemp("random-marian"), size="tiny")
+    return build_random_marian(tmp_path_factory.mktemp("random-marian") / "model")
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +33,7 @@ def cache_dir(tmp_path, monkeypatch) -> Path:
 
 
 def test_import_is_light():
-    code = ("import sys, passeur, passeur.ct2_engine, passeur.bench, passeur.benchpaths, passeur.benchmodel; "
+    code = ("import sys, passeur, passeur.translation.ct2, passeur.api, passeur.cli; "
             "heavy = [m for m in ('torch', 'ctranslate2', 'transformers') if m in sys.modules]; "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -74,15 +74,14 @@ def test_n_best_is_distinct_and_sorted(random_model):
 
 
 def test_stats_come_from_the_run(random_model):
-    from passeur.benchmodel import write_generation_config
+    from modelfactory import write_generation_config
 
     folder = random_model.parent / "fixed-length"
     if not folder.exists():
         import shutil
 
         shutil.copytree(random_model, folder)
-    vocab = json.loads((folder / "config.json").read_text())["vocab_size"]
-    write_generation_config(folder, vocab, min_new_tokens=5, max_new_tokens=5)
+    write_generation_config(folder, min_new_tokens=5, max_new_tokens=5)
     engine = CT2Engine(folder, device="cpu", beam_size=2)
     sentences = ["Le ministre a parlé mardi.", "", "Les syndicats appellent à la grève."]
     engine.translate(sentences)

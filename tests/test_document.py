@@ -1,5 +1,5 @@
-from passeur.document import parse_document, render_document
-from passeur.segmenter import Segment, split_long, split_sentences
+from passeur.text.document import parse_document, render_document
+from passeur.text.segmenter import Segment, split_long, split_sentences
 
 
 def translate_upper(text):

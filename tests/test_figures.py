@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from passeur.entry import FIGURE_KINDS
-from passeur.figure import format_value
-from passeur.figures_en import find_figures
-from passeur.figures_fr import extract_figures
+from passeur.fidelity.entry import FIGURE_KINDS
+from passeur.fidelity.figures.values import format_value
+from passeur.fidelity.figures.en import find_figures
+from passeur.fidelity.figures.fr import extract_figures
 
 DATA = Path(__file__).parent / "data"
 ROWS = list(csv.DictReader((DATA / "figures.tsv").open(encoding="utf-8"), delimiter="\t"))

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 
 from fakes import ScriptedEngine
 from passeur.cli import Environment, cli
-from passeur.guard import GlossaryGuard
-from passeur.translator import translate_document
+from passeur.fidelity.guard import GlossaryGuard
+from passeur.translation.pipeline import translate_document
 
 SOURCE = (
     "Un consortium dirigé par Elon Musk, via sa société xAI, a proposé 97,4 milliards de dollars pour OpenAI.\n"

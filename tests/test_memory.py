@@ -14,11 +14,11 @@ from click.testing import CliRunner
 
 import modelfactory
 from fakes import ScriptedEngine
-from passeur.cli import Environment, PasseurGroup, cli
-from passeur.commands.tm import tm as tm_group
-from passeur.memory import (MemoryEngine, TranslationMemory, TranslationMemoryError, fingerprint_options,
+from passeur.cli import Environment, cli
+from passeur.memory.engine import MemoryEngine
+from passeur.memory.store import (TranslationMemory, TranslationMemoryError, fingerprint_options,
                             memory_path, normalise_segment)
-from passeur.translator import translate_document
+from passeur.translation.pipeline import translate_document
 
 TEXT = (
     "Le conseil a approuvé le budget mardi.\n\n"
@@ -149,8 +149,8 @@ def test_schema_version_table(store):
 
 # -- the real model path ------------------------------------------------------------------
 def test_copy_model_through_marian_memory_and_guard_is_byte_identical(copy_model, store):
-    from passeur.guard import GlossaryGuard
-    from passeur.marian import MarianEngine
+    from passeur.fidelity.guard import GlossaryGuard
+    from passeur.translation.marian import MarianEngine
 
     sentences = [s for s in modelfactory.copy_sentences(12, seed=3) if not any(c.isdigit() for c in s)][:5]
     text = "\n\n".join(sentences[:3]) + "\n\nSam Altman a rejeté 97,4 milliards de dollars.\n\n" + sentences[3] + "\n"
@@ -177,7 +177,8 @@ WORKER = textwrap.dedent("""
     import os, sys, time
     sys.path.insert(0, {tests!r})
     from fakes import ScriptedEngine
-    from passeur.memory import MemoryEngine, TranslationMemory
+    from passeur.memory.engine import MemoryEngine
+    from passeur.memory.store import TranslationMemory
     first, other, count, start = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 
     def meet(name, mine, theirs):  # a barrier between the two processes
@@ -281,7 +282,7 @@ def test_memory_path_resolution(tmp_path, monkeypatch):
 
 
 # -- the tm command -------------------------------------------------------------------------
-ROOT = cli if "tm" in cli.commands else PasseurGroup(name="passeur", commands={"tm": tm_group})
+ROOT = cli
 
 
 def run_tm(args, environ=None, isatty=False, input=None):
@@ -336,12 +337,7 @@ def test_tm_commands_on_a_damaged_file_exit_2(tmp_path):
         assert result.exit_code == 2 and str(path) in err and err.count("\n") == 1, (args, err)
 
 
-# -- translate --tm (active once the option is wired into the translate command) ---------------
-def _translate_has_tm():
-    return any(param.name == "tm" for param in cli.commands["translate"].params)
-
-
-@pytest.mark.skipif(not _translate_has_tm(), reason="translate --tm is not wired in yet")
+# -- translate --tm ------------------------------------------------------------------------------
 def test_translate_second_run_from_memory_via_cli(tmp_path):
     source = tmp_path / "a.fr.txt"
     source.write_text(TEXT, encoding="utf-8")

@@ -18,12 +18,8 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("sentencepiece")
 
-try:
-    from . import fixture_corpus as corpus
-    from . import modelfactory as mf
-except ImportError:  # tests/ is not a package: rootdir-relative imports
-    import fixture_corpus as corpus  # type: ignore[no-redef]
-    import modelfactory as mf  # type: ignore[no-redef]
+import fixture_corpus as corpus  # tests/ is on sys.path (conftest)
+import modelfactory as mf
 
 from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer  # noqa: E402
 

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from passeur import gazetteer
-from passeur.entry import NAME_KINDS
-from passeur.names import extract_names, find_names_en, load_nlp
+from passeur.fidelity.names import gazetteer
+from passeur.fidelity.entry import NAME_KINDS
+from passeur.fidelity.names.en import find_names_en
+from passeur.fidelity.names.fr import extract_names
+from passeur.fidelity.names.nlp import load_nlp
 
 DATA = Path(__file__).parent / "data"
 SEED = (DATA / "seed.fr.txt").read_text(encoding="utf-8")
@@ -157,7 +159,7 @@ def test_empty_text_has_no_names():
 
 def test_spacy_is_loaded_once_and_not_at_import():
     assert load_nlp() is load_nlp()
-    code = "import sys, passeur.names, passeur.names_en, passeur.termbase; assert 'spacy' not in sys.modules"
+    code = "import sys, passeur.fidelity.names.fr, passeur.fidelity.names.en, passeur.fidelity.termbase; assert 'spacy' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from passeur.entry import Entry
+from passeur.fidelity.entry import Entry
 from passeur.errors import DataFileError, ExitCode
-from passeur.prompts import (ENV_VAR, TEMPLATE_NAMES, default_prompt_dir, format_glossary, load_prompts,
+from passeur.summary.prompts import (ENV_VAR, TEMPLATE_NAMES, default_prompt_dir, format_glossary, load_prompts,
                              load_template, parse_template)
 
 REPO_PROMPTS = Path(__file__).resolve().parents[1] / "prompts"

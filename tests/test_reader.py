@@ -3,7 +3,7 @@ import io
 import pytest
 
 from passeur.errors import InputError
-from passeur.reader import decode_bytes, read_input
+from passeur.textio.reader import decode_bytes, read_input
 
 FRENCH = "Le loyer médian d’un studio à Paris atteint 1 020 € par mois.\nÉlodie paie 3,50 €.\n"
 

@@ -13,14 +13,14 @@ from typing import Callable
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from passeur import summarizer as summarizer_module
-from passeur.entry import Entry
+from passeur.summary import summarizer as summarizer_module
+from passeur.fidelity.entry import Entry
 from passeur.errors import PasseurError, UsageError
-from passeur.prompts import load_prompts
-from passeur.summarizer import chunk_text, summarize
-from passeur.summary_checks import FidelityIssue, normalize_issues
-from passeur.summary_engines import SummaryEngine, SummaryRequest
-from passeur.tiers import check_shape, count_words, split_sections, split_sentences, trim_to_shape
+from passeur.summary.prompts import load_prompts
+from passeur.summary.summarizer import chunk_text, summarize
+from passeur.summary.checks import FidelityIssue, normalize_issues
+from passeur.summary.engine import SummaryEngine, SummaryRequest
+from passeur.summary.shape import check_shape, count_words, split_sections, split_sentences, trim_to_shape
 
 SAMPLE = (Path(__file__).parent / "data" / "summary_sample.en.txt").read_text(encoding="utf-8")
 PROMPTS = load_prompts(environ={})
@@ -332,7 +332,7 @@ def test_full_shape_needs_every_section_and_at_most_35_percent():
 
 # -- with passeur's own checker ------------------------------------------------------------------
 def test_real_checker_catches_invented_altered_and_misspelt():
-    pytest.importorskip("passeur.checker")
+    pytest.importorskip("passeur.fidelity.checker")
     bad = ("Lumora chief Maarten Keyzer expects $12 billion in sales. Lumora won a €2.5 billion contract "
            "to build a floating solar farm on the Markermeer lake, with the state paying 40% of the cost.")
     engine = ScriptedSummaryEngine(lambda r: bad if r.attempt == 0 else bad.replace("$12 billion", "$13 billion"))
@@ -349,7 +349,7 @@ def test_real_checker_catches_invented_altered_and_misspelt():
 
 
 def test_a_far_off_figure_is_never_repaired_into_another_sentence():
-    pytest.importorskip("passeur.checker")
+    pytest.importorskip("passeur.fidelity.checker")
     text = "Lumora won a €2.4 billion contract. It expects $12 billion in sales."
     engine = ScriptedSummaryEngine(lambda r: text)
     result = summarize(SAMPLE, tiers=["one_line"], engine=engine, prompts=PROMPTS, glossary_entries=GLOSSARY)
@@ -359,7 +359,7 @@ def test_a_far_off_figure_is_never_repaired_into_another_sentence():
 
 
 def test_real_checker_repairs_a_misspelt_name_and_keeps_supported_figures():
-    pytest.importorskip("passeur.checker")
+    pytest.importorskip("passeur.fidelity.checker")
     text = ("Lumora won a €2.4 billion contract, and chief executive Maarten Keyzer expects about 900 jobs "
             "over eighteen months.")
     engine = ScriptedSummaryEngine(lambda r: text)

@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from passeur.entry import Entry
+from passeur.fidelity.entry import Entry
 from passeur.errors import ModelUnavailableError, UsageError
-from passeur.prompts import load_prompts
-from passeur.summarizer import summarize
-from passeur.extractive import ExtractiveEngine, rank_sentences
-from passeur.summary_engines import InstructEngine, Seq2SeqEngine, SummaryRequest, create_summary_engine
-from passeur.tiers import TIERS, check_shape, count_words, shape_for, split_sentences
+from passeur.summary.prompts import load_prompts
+from passeur.summary.summarizer import summarize
+from passeur.summary.extractive import ExtractiveEngine, rank_sentences
+from passeur.summary.engine import SummaryRequest
+from passeur.summary.factory import create_summary_engine
+from passeur.summary.hf import InstructEngine, Seq2SeqEngine
+from passeur.summary.shape import TIERS, check_shape, count_words, shape_for, split_sentences
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = (DATA / "summary_sample.en.txt").read_text(encoding="utf-8")
@@ -89,8 +91,8 @@ def test_extractive_when_no_sentence_is_short_enough_for_one_line():
 
 # -- importing stays light ----------------------------------------------------------------------------
 def test_importing_the_summary_modules_does_not_import_torch():
-    code = ("import sys, passeur.summarizer, passeur.summary_engines, passeur.prompts, passeur.tiers,"
-            " passeur.extractive, passeur.summary_checks;"
+    code = ("import sys, passeur.summary.summarizer, passeur.summary.engine, passeur.summary.factory, passeur.summary.hf, passeur.summary.prompts, passeur.summary.shape,"
+            " passeur.summary.extractive, passeur.summary.checks;"
             "print(json.dumps(sorted(m for m in ('torch', 'transformers') if m in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", "import json;" + code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
@@ -103,9 +105,6 @@ def test_factory_checks_engine_and_model(monkeypatch):
     with pytest.raises(UsageError, match="uses no model"):
         create_summary_engine("extractive", "some/model")
     assert isinstance(create_summary_engine("extractive"), ExtractiveEngine)
-    from passeur import summary_engines
-
-    assert summary_engines.ExtractiveEngine is ExtractiveEngine  # reachable from the engines module too
 
 
 def test_uncached_hub_model_offline_is_one_clear_line(monkeypatch):
@@ -255,7 +254,7 @@ def test_seq2seq_engine_summarizes_in_chunks_that_fit(tiny_bart):
 
 
 def test_extractive_summaries_pass_passeurs_own_checker():
-    pytest.importorskip("passeur.checker")
+    pytest.importorskip("passeur.fidelity.checker")
     result = summarize(SAMPLE, engine=ExtractiveEngine(), prompts=PROMPTS)  # the default checker
     fidelity = result.to_json()["fidelity"]
     assert fidelity["checked"] and fidelity["ok"]
@@ -265,7 +264,7 @@ def test_extractive_summaries_pass_passeurs_own_checker():
 @pytest.mark.real_model
 @pytest.mark.slow
 def test_default_instruct_model_summarizes_the_sample_in_shape():
-    from passeur.models import DEFAULT_SUMMARY_MODEL, find_cached
+    from passeur.models.store import DEFAULT_SUMMARY_MODEL, find_cached
 
     if find_cached(DEFAULT_SUMMARY_MODEL) is None:
         pytest.skip(f"{DEFAULT_SUMMARY_MODEL} is not on disk (passeur models pull {DEFAULT_SUMMARY_MODEL})")

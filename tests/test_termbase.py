@@ -2,9 +2,9 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from passeur.entry import Entry
+from passeur.fidelity.entry import Entry
 from passeur.errors import DataFileError, ExitCode
-from passeur.termbase import Term, Termbase, load_termbase, parse_termbase
+from passeur.fidelity.termbase import Term, Termbase, load_termbase, parse_termbase
 
 
 def write(tmp_path, content, name="glossary.csv"):

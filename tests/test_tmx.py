@@ -5,10 +5,10 @@ import xml.etree.ElementTree as ET
 from click.testing import CliRunner
 
 from fakes import ScriptedEngine
-from passeur.cli import Environment, PasseurGroup, cli
-from passeur.commands.tm import tm as tm_group
-from passeur.memory import MemoryEngine, TranslationMemory
-from passeur.tmx import read_tmx, render_tmx
+from passeur.cli import Environment, cli
+from passeur.memory.engine import MemoryEngine
+from passeur.memory.store import TranslationMemory
+from passeur.memory.tmx import read_tmx, render_tmx
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SOURCES = [
@@ -17,7 +17,7 @@ SOURCES = [
     "Émoji 🚀, espaces insécables 1 500 et ligatures œuvre.",
     "Une phrase sans rien de spécial.",
 ]
-ROOT = cli if "tm" in cli.commands else PasseurGroup(name="passeur", commands={"tm": tm_group})
+ROOT = cli
 
 
 class Described(ScriptedEngine):

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 import modelfactory
 from passeur.api import build_translator, translate_text
 from passeur.cli import Environment, cli
-from passeur.translator import translate_document
+from passeur.translation.pipeline import translate_document
 
 
 def plain_sentences(n, seed=0):
@@ -29,7 +29,7 @@ def copier(copy_model):
 
 
 def test_order_kept_across_batches_of_mixed_lengths(copy_model):
-    from passeur.marian import MarianEngine
+    from passeur.translation.marian import MarianEngine
 
     engine = MarianEngine(copy_model, beam_size=2, batch_tokens=300, max_batch_size=5)
     rng = random.Random(3)
@@ -124,7 +124,7 @@ REAL = Path(os.environ.get("PASSEUR_REAL_MODEL", ""))
 
 @pytest.mark.real_model
 def test_real_default_model_translates_the_seed_like_sample():
-    from passeur.models import DEFAULT_TRANSLATION_MODEL, find_cached
+    from passeur.models.store import DEFAULT_TRANSLATION_MODEL, find_cached
 
     folder = REAL if str(REAL) not in ("", ".") and REAL.exists() else None
     cached = folder or (find_cached(DEFAULT_TRANSLATION_MODEL) and find_cached(DEFAULT_TRANSLATION_MODEL).path)

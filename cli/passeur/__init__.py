@@ -17,6 +17,6 @@ __all__ = ["__version__", "translate_text"]
 
 def translate_text(text: str, **options):
     """Translate French text to English, keeping layout. See `passeur.api.translate_text`."""
-    from .api import translate_text as _translate_text
+    from passeur.api import translate_text as _translate_text
 
     return _translate_text(text, **options)

@@ -1,6 +1,6 @@
 """`python -m passeur` runs the command line."""
 import sys
 
-from .cli import main
+from passeur.cli import main
 
 sys.exit(main())

@@ -1,12 +1,46 @@
-"""The importable API: what the CLI calls, usable from Python without click."""
+"""The importable API: what the CLI calls, usable from Python without click.
+
+This is the façade: the commands call what is named in `__all__` and nothing below it (the
+I/O edge, `textio`, and the batch runner excepted), so the subsystems can change behind it.
+"""
 from __future__ import annotations
 
 import os
 from typing import Callable
 
-from .engine import TranslationEngine
-from .errors import UnresolvedError
-from .translator import TranslationResult, translate_document
+from passeur.brief.build import build_brief, utc_now
+from passeur.brief.render import render_brief
+from passeur.errors import UnresolvedError
+from passeur.fidelity.checker import check, fix
+from passeur.fidelity.glossary import extract_glossary
+from passeur.fidelity.guard import GlossaryGuard
+from passeur.fidelity.report import describe_unresolved
+from passeur.fidelity.termbase import load_termbase
+from passeur.memory.engine import MemoryEngine
+from passeur.memory.store import TranslationMemory, choose_memory, memory_path
+from passeur.memory.tmx import render_tmx
+from passeur.models.store import (DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, list_cached, pull_model,
+                                  resolve_model)
+from passeur.summary.factory import create_summary_engine
+from passeur.summary.source import summarize_source
+from passeur.text.language import resolve_language
+from passeur.translation.backends import create_translation_engine
+from passeur.translation.engine import TranslationEngine
+from passeur.translation.pipeline import TranslationResult, translate_document
+
+__all__ = [
+    # building engines
+    "build_translator", "create_translation_engine", "create_summary_engine", "TranslationEngine",
+    # translating, summarizing, briefing
+    "translate_text", "translate_document", "TranslationResult", "summarize_text", "build_brief", "render_brief",
+    "utc_now", "resolve_language",
+    # names and figures
+    "check", "fix", "extract_glossary", "load_termbase", "describe_unresolved",
+    # translation memory
+    "choose_memory", "memory_path", "TranslationMemory", "render_tmx",
+    # models
+    "DEFAULT_TRANSLATION_MODEL", "DEFAULT_SUMMARY_MODEL", "list_cached", "pull_model", "resolve_model",
+]
 
 
 def build_translator(
@@ -29,75 +63,35 @@ def build_translator(
     """
     termbase = None
     if glossary:
-        from .termbase import load_termbase
-
         termbase = load_termbase(glossary)
-    if make_engine is None:
-        from .backends import create_translation_engine as make_engine
-    engine = make_engine(model, backend=backend, device=device, beam_size=beam_size)
+    engine = (make_engine or create_translation_engine)(model, backend=backend, device=device, beam_size=beam_size)
     if tm is not None:
-        from .memory import MemoryEngine, TranslationMemory
-
         engine = MemoryEngine(engine, TranslationMemory(tm))
     if not guard:
         return engine
-    from .guard import GlossaryGuard
 
     return GlossaryGuard(engine, termbase=termbase)
 
 
-def translate_text(
-    text: str,
-    *,
-    model: str | None = None,
-    engine: TranslationEngine | None = None,
-    glossary: str | None = None,
-    strict: bool = False,
-    backend: str = "auto",
-    source_lang: str = "auto",
-    beam_size: int = 4,
-    device: str = "auto",
-) -> TranslationResult:
+def translate_text(text: str, *, engine: TranslationEngine | None = None, strict: bool = False,
+                   source_lang: str = "auto", **options) -> TranslationResult:
     """Translate French `text` to English, keeping layout, names and figures exact.
+
+    `options` are `build_translator`'s (model, glossary, backend, device, beam_size), used
+    when no `engine` is given.
 
     English comes back unchanged. Pass `engine` (e.g. from `build_translator`) to reuse a
     loaded model across calls. With `strict`, raise UnresolvedError when a name or figure
     could not be guaranteed (the result is attached to the error as `.result`).
     """
     if engine is None:
-        engine = build_translator(model, glossary=glossary, backend=backend, device=device, beam_size=beam_size)
+        engine = build_translator(**options)
     result = translate_document(text, engine, source_lang=source_lang)
     if strict and result.fidelity.get("unresolved"):
         error = UnresolvedError(describe_unresolved(result.fidelity["unresolved"]))
         error.result = result
         raise error
     return result
-
-
-def describe_unresolved(items: list[dict]) -> str:
-    """A header, then one line per name or figure that could not be guaranteed."""
-    lines = [f"{len(items)} name(s) or figure(s) could not be guaranteed:"]
-    for item in items:
-        segment = f" in: {item['segment']}" if item.get("segment") else ""
-        lines.append(f"  {describe_issue(item)}{segment}")
-    return "\n".join(lines)
-
-
-def describe_issue(item: dict) -> str:
-    """One line for an unresolved item, whichever stage it comes from."""
-    where = item.get("where", "")
-    if item.get("tier"):
-        where += f" ({item['tier'].replace('_', '-')})"
-    what = item.get("source") or item.get("found") or ""
-    parts = [where, item.get("status", ""), item.get("kind", ""), repr(what) if what else ""]
-    details = []
-    if item.get("expected"):
-        details.append(f"expected {item['expected']!r}")
-    if item.get("found") and item.get("found") != what:
-        details.append(f"found {item['found']!r}")
-    line = " ".join(p for p in parts if p)
-    return line + (f" ({', '.join(details)})" if details else "")
-
 
 
 def summarize_text(
@@ -126,36 +120,15 @@ def summarize_text(
     for French input, so English input never loads a translation model).
     Returns `(SummaryResult, TranslationResult | None)`.
     """
-    from .language import resolve_language
-    from .prompts import load_prompts
-    from .summarizer import TIERS, summarize
-
-    wanted = list(TIERS) if tiers in ("all", None) else [tiers] if isinstance(tiers, str) else list(tiers)
-    prompt_set = load_prompts(prompts)  # checked before any model loads
-    language = resolve_language(text, source_lang)
-    translation = None
-    entries: list = []
-    if language == "fr":
-        if translator is None:
-            translator = build_translator(translation_model, glossary=glossary, backend=backend, device=device,
-                                          beam_size=beam_size)
-        elif not isinstance(translator, TranslationEngine):
-            translator = translator()
-        translation = translate_document(text, translator, source_lang="fr")
-        entries = list(getattr(translator, "glossary", None) or [])
-        text_en = translation.translation
-    else:
-        text_en = text
-        if glossary:
-            from .termbase import load_termbase
-
-            entries = load_termbase(glossary).find(text)
     if summary_engine is None:
-        from .summary_engines import create_summary_engine
-
         summary_engine = create_summary_engine(engine, summary_model, device=device)
-    result = summarize(text_en, tiers=wanted, engine=summary_engine, prompts=prompt_set,
-                       glossary_entries=entries, on_progress=on_progress)
+    if translator is None:
+        def translator() -> TranslationEngine:
+            return build_translator(translation_model, glossary=glossary, backend=backend, device=device,
+                                    beam_size=beam_size)
+    result, translation = summarize_source(text, tiers=tiers, summary_engine=summary_engine, translator=translator,
+                                           glossary=glossary, prompts=prompts, source_lang=source_lang,
+                                           on_progress=on_progress)
     unresolved = list(result.unresolved) + (translation.fidelity.get("unresolved", []) if translation else [])
     if strict and unresolved:
         error = UnresolvedError(f"{len(unresolved)} name(s) or figure(s) in the summaries or their translation "

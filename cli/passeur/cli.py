@@ -5,6 +5,7 @@ imports torch or transformers (the commands import the API lazily).
 """
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -12,8 +13,8 @@ from typing import Any, BinaryIO, Callable, Mapping, TextIO
 
 import click
 
-from . import __version__
-from .errors import ExitCode, PasseurError
+from passeur import __version__
+from passeur.errors import ExitCode, PasseurError
 
 
 @dataclass
@@ -25,20 +26,21 @@ class Environment:
     stderr: TextIO
     environ: Mapping[str, str] = field(default_factory=dict)
     stderr_isatty: bool = False
-    # How commands build a translation engine; tests hand in scripted engines here.
+    # How commands build their engines (None: passeur's own); tests hand in scripted engines here.
     make_translation_engine: Callable[..., Any] | None = None
+    make_summary_engine: Callable[..., Any] | None = None
 
     def translation_engine(self, model: str | None, **options):
         """Build the translation engine for `model` (loaded lazily, on first use)."""
         if self.make_translation_engine is not None:
             return self.make_translation_engine(model, **options)
-        from .backends import create_translation_engine
 
         return create_translation_engine(model, **options)
 
     def summary_engine(self, kind: str, model: str | None, **options):
         """Build the summary engine of `kind` for `model` (loaded lazily)."""
-        from .summary_engines import create_summary_engine
+        if self.make_summary_engine is not None:
+            return self.make_summary_engine(kind, model, **options)
 
         return create_summary_engine(kind, model, **options)
 
@@ -59,8 +61,48 @@ def _isatty(stream) -> bool:
         return False
 
 
+# Each subcommand's module is imported only when that subcommand runs, so `passeur --help`
+# stays fast (click's lazy-loading pattern); the one-line summaries below are what
+# `passeur --help` lists (a test keeps them equal to each command's own).
+COMMANDS = {
+    "batch": ("passeur.commands.batch", "batch",
+              "Translate every text and Markdown file under IN_DIR into a mirrored tree in OUT_DIR."),
+    "brief": ("passeur.commands.brief", "brief",
+              "A briefing note for a reader in a hurry: headline, paragraph, key figures, people and "
+              "organisations, full summary, full translation and where it all came from."),
+    "check": ("passeur.commands.check", "check",
+              "Check that TRANSLATION (English) keeps every name and figure of SOURCE (French)."),
+    "glossary": ("passeur.commands.glossary", "glossary",
+                 "Names, figures and terms: what passeur guarantees in a translation."),
+    "models": ("passeur.commands.models", "models",
+               "Manage models: list the cached ones, pull one, print where one lives."),
+    "summarize": ("passeur.commands.summarize", "summarize",
+                  "Summarize French or English text in English: one line, one paragraph, full."),
+    "tm": ("passeur.commands.tm", "tm",
+           "The translation memory: every segment translated before, reused on the next run."),
+    "translate": ("passeur.commands.translate", "translate",
+                  "Translate French text to English, keeping paragraphs, headings, lists and Markdown."),
+}
+
+
 class PasseurGroup(click.Group):
-    """Maps errors to exit codes in one place."""
+    """Loads each subcommand on first use, and maps errors to exit codes in one place."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        width = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, click.Command(name, help=summary).get_short_help_str(width))
+                for name, (_, _, summary) in sorted(COMMANDS.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         if ctx.obj is None:
@@ -95,22 +137,6 @@ def cli() -> None:
     3 --strict and a name or figure could not be guaranteed,
     4 batch finished with failures, 5 model not available.
     """
-
-
-def _register() -> None:
-    from .commands import batch, brief, check, glossary, models, summarize, tm, translate
-
-    cli.add_command(translate.translate)
-    cli.add_command(summarize.summarize)
-    cli.add_command(brief.brief)
-    cli.add_command(batch.batch)
-    cli.add_command(glossary.glossary)
-    cli.add_command(check.check)
-    cli.add_command(tm.tm)
-    cli.add_command(models.models)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import click
 
-from .options import translation_options
-from .summarize import summary_options
+from passeur import __version__
+from passeur.api import build_translator, choose_memory, load_termbase, utc_now
+from passeur.batch import jobs as jobs_mod, runner
+from passeur.commands.options import build_summary_engine, translation_factory, translation_options
+from passeur.commands.summarize import summary_options
+from passeur.errors import BatchPartialError
 
 
 @click.command()
@@ -51,21 +55,15 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glo
       passeur batch articles/ english/
       passeur batch articles/ english/ --glob '**/*.fr.txt' --model ./opus-mt-fr-en
     """
-    from .. import batch as runner
-    from .. import batch_jobs as jobs_mod
-    from ..api import build_translator
-    from ..errors import BatchPartialError
 
     source_dir, target_dir = runner.check_dirs(in_dir, out_dir)
     model = model or shared["translation_model"]
     if glossary:
-        from ..termbase import load_termbase
-
         load_termbase(glossary)  # a bad glossary stops here, before any file (exit 2)
     options = _fingerprint(what, model, glossary, shared)
     engine_options = {key: shared[key] for key in ("backend", "device", "beam_size")}
     memory = _memory(env, shared)
-    model_engine = jobs_mod.SharedModel(lambda: env.translation_engine(model, **engine_options))
+    model_engine = jobs_mod.SharedModel(lambda: translation_factory(env)(model, **engine_options))
     stacks = jobs_mod.per_thread(lambda: build_translator(
         model, glossary=glossary, make_engine=model_engine.view, **engine_options, **memory))
     if what == "brief":
@@ -97,8 +95,6 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glo
 
 def _fingerprint(what: str, model: str | None, glossary: str | None, shared: dict) -> str:
     """What a finished output depends on; the manifest redoes a file when it changes."""
-    from .. import __version__
-    from .. import batch as runner
 
     summary = {key: shared[key] for key in ("engine", "summary_model", "prompts")} if what == "brief" else None
     return runner.fingerprint({
@@ -111,24 +107,20 @@ def _fingerprint(what: str, model: str | None, glossary: str | None, shared: dic
 
 def _memory(env, shared: dict) -> dict:
     """--tm PATH / --no-tm: each worker thread opens its own connection to the one memory file."""
-    from ..memory import choose_memory
 
     return {"tm": choose_memory(shared.get("tm"), shared.get("no_tm", False), env.environ)}
 
 
 def _brief_job(env, stacks, shared: dict, glossary, strict: bool):
     """The --what brief job: one summary engine for the run, built on the first file."""
-    from .. import batch_jobs as jobs_mod
 
     built = []
 
     def summary_engine():
         if not built:
-            built.append(env.summary_engine(shared["engine"], shared["summary_model"], device=shared["device"]))
+            built.append(build_summary_engine(env, shared["engine"], shared["summary_model"], device=shared["device"]))
         return built[0]
 
-    jobs_mod.require_briefing()
-    from ..briefing import utc_now
 
     return jobs_mod.brief_job(stacks, summary_engine, strict=strict, prompts=shared["prompts"], glossary=glossary,
                             source_lang=shared["source_lang"], created=utc_now(env.environ))

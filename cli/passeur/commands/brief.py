@@ -6,8 +6,14 @@ import time
 
 import click
 
-from .options import translation_options
-from .summarize import summary_options
+from passeur.api import build_brief, build_translator, choose_memory, describe_unresolved, render_brief, utc_now
+from passeur.commands.options import (
+    build_summary_engine, check_output_not_input, translation_factory, translation_options, write_output
+)
+from passeur.commands.progress import segment_progress
+from passeur.commands.summarize import summary_options
+from passeur.errors import InputError, UnresolvedError
+from passeur.textio.reader import read_input
 
 _EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
 
@@ -38,12 +44,6 @@ def brief(env, inputs, output, fmt, **options):
       passeur brief samples/*.txt -o morning.html
       passeur brief article.fr.txt --engine extractive --format json
     """
-    from ..api import build_translator
-    from ..briefing import build_brief, utc_now
-    from ..brief_render import render_brief
-    from ..errors import InputError
-    from ..reader import read_input
-    from .options import check_output_not_input, write_output
 
     started = time.perf_counter()
     inputs = inputs or ("-",)
@@ -58,22 +58,20 @@ def brief(env, inputs, output, fmt, **options):
             env.log(f"{source.name}: empty; left out of the brief")
     if not sources:
         raise InputError(", ".join(inputs), "is empty: nothing to brief")
-    from ..memory import choose_memory
 
     memory = choose_memory(options["tm"], options["no_tm"], env.environ)
-    summary_engine = env.summary_engine(options["engine"], options["summary_model"], device=options["device"])
+    summary_engine = build_summary_engine(env, options["engine"], options["summary_model"], device=options["device"])
     built = []
 
     def translator():
         if not built:
             built.append(build_translator(options["translation_model"], glossary=options["glossary"],
                                           backend=options["backend"], device=options["device"],
-                                          beam_size=options["beam_size"], make_engine=env.translation_engine,
+                                          beam_size=options["beam_size"], make_engine=translation_factory(env),
                                           tm=memory))
         return built[0]
 
     def progress(source):
-        from ..progress import segment_progress
 
         return segment_progress(env, f"{source.name}: summaries")
 
@@ -85,9 +83,6 @@ def brief(env, inputs, output, fmt, **options):
     if options["stats"]:
         click.echo(json.dumps(collect_stats(built[0] if built else None, summary_engine, started)), file=env.stderr)
     if options["strict"] and result.unresolved:
-        from ..api import describe_unresolved
-        from ..errors import UnresolvedError
-
         raise UnresolvedError(describe_unresolved(result.unresolved))
 
 

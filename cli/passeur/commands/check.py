@@ -5,6 +5,10 @@ import json
 
 import click
 
+from passeur.api import check as check_text, extract_glossary, fix, load_termbase
+from passeur.errors import ExitCode
+from passeur.textio.reader import read_input
+
 
 @click.command()
 @click.argument("source", metavar="SOURCE")
@@ -31,15 +35,9 @@ def check(env, source, translation, summary, repair, glossary, as_json):
       passeur check article.fr.txt summary.en.txt --summary --json
       passeur check article.fr.txt article.en.txt --fix > article.fixed.en.txt
     """
-    from ..checker import check as check_text, fix
-    from ..errors import ExitCode
-    from ..glossary import extract_glossary
-    from ..reader import read_input
 
     termbase = None
     if glossary:
-        from ..termbase import load_termbase
-
         termbase = load_termbase(glossary)
     source_text = read_input(source, env.stdin).text
     text = read_input(translation, env.stdin).text

@@ -5,6 +5,9 @@ import json
 
 import click
 
+from passeur.api import extract_glossary, load_termbase, resolve_language
+from passeur.textio.reader import read_input
+
 
 @click.group()
 def glossary() -> None:
@@ -27,14 +30,9 @@ def extract(env, input_, glossary_file, as_json):
     Example:
       passeur glossary extract article.fr.txt --json
     """
-    from ..glossary import extract_glossary
-    from ..language import resolve_language
-    from ..reader import read_input
 
     termbase = None
     if glossary_file:
-        from ..termbase import load_termbase
-
         termbase = load_termbase(glossary_file)
     text = read_input(input_, env.stdin).text
     language = resolve_language(text, "auto") if text.strip() else "fr"

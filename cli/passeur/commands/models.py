@@ -5,6 +5,8 @@ import json
 
 import click
 
+from passeur.api import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, list_cached, pull_model, resolve_model
+
 
 @click.group()
 def models() -> None:
@@ -21,7 +23,6 @@ def models() -> None:
 @click.pass_obj
 def list_models(env, as_json: bool) -> None:
     """List the models in the local cache, with their size and revision."""
-    from ..models import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, list_cached
 
     cached = list_cached()
     defaults = {DEFAULT_TRANSLATION_MODEL: "translation (default)", DEFAULT_SUMMARY_MODEL: "summary (default)"}
@@ -45,7 +46,6 @@ def list_models(env, as_json: bool) -> None:
 @click.pass_obj
 def pull(env, name: str) -> None:
     """Download model NAME (a Hub id) into the cache, only the files passeur loads."""
-    from ..models import pull_model
 
     resolved = pull_model(name, progress=env.stderr_isatty)
     click.echo(str(resolved.path), file=env.stdout)
@@ -56,6 +56,5 @@ def pull(env, name: str) -> None:
 @click.pass_obj
 def path(env, name: str) -> None:
     """Print the folder holding model NAME (exit 5 when it is not on disk)."""
-    from ..models import resolve_model
 
     click.echo(str(resolve_model(name, download=False).path), file=env.stdout)

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import click
 
-from ..errors import UsageError
-from ..reader import same_file
+from passeur.api import create_summary_engine, create_translation_engine
+from passeur.errors import UsageError
+from passeur.textio.reader import same_file
+from passeur.textio.writer import write_atomic
 
 
 def translation_options(func):
@@ -44,9 +46,18 @@ def check_output_not_input(output: str | None, inputs: tuple[str, ...]) -> None:
 def write_output(env, output: str | None, text: str) -> None:
     """Write to `-o OUT` atomically, or to stdout when there is none (or it is "-")."""
     if output and output != "-":
-        from ..writer import write_atomic
-
         write_atomic(output, text)
     else:
         env.stdout.write(text)
         env.stdout.flush()
+
+
+def translation_factory(env):
+    """How this run builds a translation engine: the environment's (tests) or passeur's own."""
+    return env.make_translation_engine or create_translation_engine
+
+
+def build_summary_engine(env, kind: str, model: str | None, **options):
+    """The summary engine of `kind` for `model` (loaded lazily), from the environment's
+    factory (tests) or passeur's own."""
+    return (env.make_summary_engine or create_summary_engine)(kind, model, **options)

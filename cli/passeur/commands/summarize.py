@@ -5,7 +5,12 @@ import json
 
 import click
 
-from .options import translation_options
+from passeur.api import build_translator, choose_memory, summarize_text
+from passeur.commands.options import (
+    build_summary_engine, check_output_not_input, translation_factory, translation_options, write_output
+)
+from passeur.errors import UnresolvedError
+from passeur.textio.reader import read_input
 
 TIER_CHOICES = ["one-line", "paragraph", "full", "all"]
 LABELS = {"one_line": "One line", "paragraph": "Paragraph", "full": "Full summary"}
@@ -56,10 +61,6 @@ def summarize(env, inputs, output, model, tier, engine, summary_model, prompts, 
       passeur summarize report.en.txt --engine extractive --tier all
       passeur summarize article.fr.txt --tier one-line --format json
     """
-    from ..api import build_translator, summarize_text
-    from ..errors import UnresolvedError
-    from ..reader import read_input
-    from .options import check_output_not_input, write_output
 
     inputs = inputs or ("-",)
     check_output_not_input(output, inputs)
@@ -68,15 +69,14 @@ def summarize(env, inputs, output, model, tier, engine, summary_model, prompts, 
     if not text.strip():
         write_output(env, output, "")
         return
-    from ..memory import choose_memory
 
     memory = choose_memory(tm, no_tm, env.environ)
 
     def translator():
         return build_translator(translation_model, glossary=glossary, backend=backend, device=device,
-                                beam_size=beam_size, make_engine=env.translation_engine, tm=memory)
+                                beam_size=beam_size, make_engine=translation_factory(env), tm=memory)
 
-    summary_engine = env.summary_engine(engine, model or summary_model, device=device)
+    summary_engine = build_summary_engine(env, engine, model or summary_model, device=device)
     try:
         result, translation = summarize_text(text, tiers=tier.replace("-", "_"), summary_engine=summary_engine,
                                              translator=translator, glossary=glossary, prompts=prompts,

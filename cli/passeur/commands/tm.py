@@ -5,6 +5,10 @@ import json
 
 import click
 
+from passeur.api import TranslationMemory, memory_path, render_tmx
+from passeur.errors import UsageError
+from passeur.textio.writer import write_atomic
+
 
 def memory_option(func):
     return click.option("--tm", "tm_path", metavar="PATH",
@@ -39,18 +43,13 @@ def export(env, fmt, output, model, tm_path):
       passeur tm export --format tmx -o memory.tmx
       passeur tm export --model Helsinki-NLP/opus-mt-fr-en > opus.tmx
     """
-    from ..tmx import render_tmx
 
     memory = _open(env, tm_path)
     text = render_tmx(memory.entries(model) if memory else [])
     if output and output != "-":
-        from ..writer import write_atomic
-
         try:
             write_atomic(output, text)
         except OSError as exc:
-            from ..errors import UsageError
-
             raise UsageError(f"{output}: cannot write the export ({exc.strerror or exc})") from None
     else:
         env.stdout.write(text)
@@ -63,7 +62,6 @@ def export(env, fmt, output, model, tm_path):
 @click.pass_obj
 def stats(env, as_json, tm_path):
     """Show the memory: entries, hits, models, size on disk."""
-    from ..memory import memory_path
 
     memory = _open(env, tm_path)
     summary = memory.summarize() if memory else {
@@ -91,7 +89,6 @@ def stats(env, as_json, tm_path):
 @click.pass_obj
 def clear(env, yes, model, tm_path):
     """Delete the memory's segments (all, or one model's with --model)."""
-    from ..errors import UsageError
 
     memory = _open(env, tm_path)
     if memory is None:
@@ -114,7 +111,6 @@ def clear(env, yes, model, tm_path):
 
 def _open(env, tm_path):
     """The memory, or None when there is none yet (reading commands never create one)."""
-    from ..memory import TranslationMemory, memory_path
 
     path = memory_path(tm_path, env.environ)
     if not path.exists():

@@ -6,7 +6,13 @@ import json
 
 import click
 
-from .options import check_output_not_input, translation_options, write_output
+from passeur.api import build_translator, choose_memory, describe_unresolved, translate_document
+from passeur.commands.options import check_output_not_input, translation_factory, translation_options, write_output
+from passeur.commands.progress import segment_progress
+from passeur.errors import UnresolvedError, UsageError
+from passeur.textio.reader import read_input
+from passeur.textio.render import render_translations
+from passeur.textio.stream import read_requests, stream_translations
 
 
 @click.command()
@@ -36,11 +42,7 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
       passeur translate a.fr.txt b.fr.txt -o ab.en.txt
       passeur translate article.fr.md --format json --model ./opus-mt-fr-en
     """
-    from ..reader import read_input
-    from ..render import render_translations
 
-    from ..api import build_translator
-    from ..memory import choose_memory
 
     memory = choose_memory(tm, no_tm, env.environ)
     inputs = inputs or ("-",)
@@ -58,9 +60,7 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
             continue
         if engine is None:
             engine = build_translator(model or translation_model, glossary=glossary, backend=backend, device=device,
-                                      beam_size=beam_size, make_engine=env.translation_engine, tm=memory)
-        from ..progress import segment_progress
-        from ..translator import translate_document
+                                      beam_size=beam_size, make_engine=translation_factory(env), tm=memory)
 
         with segment_progress(env, source.name) as on_progress:
             result = translate_document(source.text, engine, source_lang=source_lang, on_progress=on_progress)
@@ -78,19 +78,11 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
         click.echo(json.dumps(totals), file=env.stderr)
     unresolved = [item for _, result in results if result for item in result.fidelity.get("unresolved", [])]
     if strict and unresolved:
-        from ..api import describe_unresolved
-        from ..errors import UnresolvedError
-
         raise UnresolvedError(describe_unresolved(unresolved))
 
 
 def _stream(env, inputs, output, model, options, source_lang, strict) -> None:
     """--format jsonl: translate line by line, writing each result as soon as it is ready."""
-    from ..api import build_translator
-    from ..errors import UsageError, UnresolvedError
-    from ..reader import read_input
-    from ..stream import read_requests, stream_translations
-    from ..translator import translate_document
 
     if output and output != "-":
         raise UsageError("--format jsonl streams to stdout: redirect it instead of -o")
@@ -100,7 +92,7 @@ def _stream(env, inputs, output, model, options, source_lang, strict) -> None:
     def translate_line(text: str):
         nonlocal engine, unresolved
         if engine is None:
-            engine = build_translator(model, make_engine=env.translation_engine, **options)
+            engine = build_translator(model, make_engine=translation_factory(env), **options)
         result = translate_document(text, engine, source_lang=source_lang)
         unresolved += bool(result.fidelity.get("unresolved"))
         return result

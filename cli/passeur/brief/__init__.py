@@ -1,0 +1,1 @@
+"""Briefing notes: the data a note holds, how one is built from a translation and its summaries, and how it renders."""

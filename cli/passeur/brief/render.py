@@ -1,0 +1,129 @@
+"""Briefing notes and digests as Markdown or JSON (HTML lives in `brief.html`)."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Callable
+
+from passeur.brief.build import build_note
+from passeur.brief.html import render_html
+from passeur.brief.note import BriefNote, Digest, describe_model
+from passeur.errors import UsageError
+from passeur.fidelity.report import describe_issue
+from passeur.text.language import LANGUAGE_NAMES
+
+FORMATS = ("md", "json", "html")
+_BLOCK_START = re.compile(r"^(\s*)([#>+*-]|\d+[.)])(?=\s|$)")
+_HEADING = re.compile(r"^(#{1,6})(?=\s)")
+
+
+def render_brief(brief: BriefNote | Digest, fmt: str = "md") -> str:
+    """A note or a digest as md, json or html; every format ends with a newline."""
+    if fmt == "json":
+        return json.dumps(brief.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "md":
+        return render_markdown(brief)
+    if fmt == "html":
+        return render_html(brief)
+    raise UsageError(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
+
+
+def render_markdown(brief: BriefNote | Digest) -> str:
+    if isinstance(brief, BriefNote):
+        return "\n".join(note_markdown(brief, level=1)).rstrip() + "\n"
+    lines = [f"# Briefing digest: {len(brief.notes)} articles", "", f"*{brief.created}*", "",
+             "## Overall", "", f"**{brief.headline}**", "", brief.paragraph, "", "## Articles", ""]
+    for number, note in enumerate(brief.notes, 1):
+        lines.append(f"{number}. {note.title} — {note.headline}")
+    lines.append("")
+    for number, note in enumerate(brief.notes, 1):
+        lines += note_markdown(note, level=2, number=number)
+    if brief.fidelity.get("unresolved"):
+        lines += ["## Digest fidelity", ""]
+        lines += [f"- {describe_issue({'where': 'digest', **item})}" for item in brief.fidelity["unresolved"]]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def note_markdown(note: BriefNote, *, level: int = 1, number: int | None = None) -> list[str]:
+    """A note's lines; `level` is its title's heading level (its sections one below)."""
+    top, sub = "#" * level, "#" * (level + 1)
+    title = f"{number}. {note.title}" if number is not None else f"Briefing: {note.title}"
+    french = note.provenance.language == "fr"
+    lines = [f"{top} {title}", "",
+             f"{sub} Headline", "", note.headline or "_(none)_", "",
+             f"{sub} In brief", "", note.paragraph or "_(none)_", "",
+             f"{sub} Key figures", ""]
+    lines += figures_table(note) or ["_No figures in the text._"]
+    lines += ["", f"{sub} People and organisations", ""]
+    lines += [f"- **People:** {names_line(note.people)}", f"- **Organisations:** {names_line(note.organizations)}", ""]
+    lines += [f"{sub} Full summary", "", note.full_summary or "_(none)_", ""]
+    lines += [f"{sub} {'Full translation' if french else 'Full text (English: not translated)'}", ""]
+    lines += [as_markdown(note.translation, note.markdown_source, level + 1), ""]
+    lines += ["---", "", f"{sub} Provenance", ""] + provenance_lines(note) + [""]
+    return lines
+
+
+def figures_table(note: BriefNote) -> list[str]:
+    """The key figures as a pipe table (pipes escaped); [] when there are none."""
+    if not note.key_figures:
+        return []
+    french = note.provenance.language == "fr"
+    head = ["English", "French source", "Sentence"] if french else ["Figure", "Sentence"]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for figure in note.key_figures:
+        english = figure.english + (" ⚠ unresolved" if figure.status == "unresolved" else "")
+        cells = [english, figure.source, figure.sentence] if french else [english, figure.sentence]
+        lines.append("| " + " | ".join(escape_cell(cell) for cell in cells) + " |")
+    return lines
+
+
+def names_line(names) -> str:
+    if not names:
+        return "none found"
+    return ", ".join(f"{n.name} ({n.count})" + (f" [{n.source}]" if n.source != n.name else "") for n in names)
+
+
+def provenance_lines(note: BriefNote) -> list[str]:
+    p = note.provenance
+    language = f"{LANGUAGE_NAMES.get(p.language, p.language)} ({p.language})"
+    lines = [f"- **Source file:** {p.source_file}", f"- **Detected language:** {language}",
+             f"- **Translation model:** {describe_model(p.translation_model, 'none (English input)')}",
+             f"- **Summary model:** {describe_model(p.summary_model)}",
+             f"- **Date (UTC):** {p.created}",
+             f"- **Fidelity:** {p.fidelity_status}"]
+    lines += [f"  - {describe_issue(item)}" for item in p.unresolved]
+    return lines
+
+
+def escape_cell(text: str) -> str:
+    """Text safe inside a pipe-table cell: one line, pipes escaped."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def as_markdown(text: str, markdown_source: bool, level: int) -> str:
+    """Put an article's text under a heading of `level`.
+
+    Markdown input keeps its layout, its headings pushed below `level`; plain text gets one
+    paragraph per line (a single newline would run lines together in Markdown), with a
+    leading character Markdown would read as structure escaped.
+    """
+    if markdown_source:
+        def demote(match: re.Match) -> str:
+            return "#" * min(6, len(match.group(1)) + level)
+
+        return "\n".join(_HEADING.sub(demote, line) for line in text.strip("\n").split("\n"))
+    paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
+    return "\n\n".join(_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), p) for p in paragraphs)
+
+
+def brief_document(source, *, translator, summary_engine, prompts: str | None = None, glossary: str | None = None,
+                   fmt: str = "md", source_lang: str = "auto", created: str | None = None,
+                   on_progress: Callable[[int, int], None] | None = None) -> str:
+    """One input's briefing note, rendered as md, json or html (what `batch --what brief` writes).
+
+    For --strict or --stats, call `build_note` (its `.unresolved`, its `.fidelity`) and
+    `render_brief` instead.
+    """
+    note = build_note(source, translator=translator, summary_engine=summary_engine, prompts=prompts,
+                      glossary=glossary, source_lang=source_lang, created=created, on_progress=on_progress)
+    return render_brief(note, fmt)

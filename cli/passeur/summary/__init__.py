@@ -1,0 +1,1 @@
+"""Tiered summaries: the engine interface and its engines, prompts, shapes, checks, and the summarizer that drives them."""

@@ -1,0 +1,1 @@
+"""Text itself: layout (document), sentences (the one sentence splitter), language."""
