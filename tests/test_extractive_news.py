@@ -135,6 +135,8 @@ def test_a_text_in_paragraphs_without_headings_is_covered_and_nothing_is_cut():
 
 @pytest.mark.parametrize("text", [
     "Lumora won the contract on Tuesday.",
+    "Lumora won the contract on Tuesday",  # one short line without a full stop reads like a heading
+    "# Lumora wins the Markermeer contract\n\n## Parliament votes in June",
     "Lumora won the contract on Tuesday. The farm will float on a lake near Lelystad. Parliament votes in June, "
     "and building starts in the spring of 2026 if the vote goes its way.",
     next(item["article"] for item in NEWS if count_words(item["article"]) < 120),

@@ -75,14 +75,16 @@ def quote_balance(sentence: str) -> tuple[int, int]:
     return depth, straight
 
 
-def split_units(text: str, sections: list[Section] | None = None, max_merge: int = 4) -> list[Unit]:
-    """The body's sentences in order, merged while a quotation is open (at most `max_merge`)."""
+def split_units(text: str, sections: list[Section] | None = None, max_merge: int = 4,
+                keep_headings: bool = False) -> list[Unit]:
+    """The body's sentences in order (headings left out unless `keep_headings`), merged while a
+    quotation is open (at most `max_merge`)."""
     pieces: list[tuple[int, list[str]]] = []
     for number, section in enumerate(sections if sections is not None else split_sections(text)):
         for line in section.body.splitlines():
             open_depth, open_straight, buffer = 0, 0, []
             for sentence in split_sentences(line):
-                if is_heading(sentence.text) and not buffer:
+                if is_heading(sentence.text) and not buffer and not keep_headings:
                     continue
                 depth, straight = quote_balance(sentence.text)
                 buffer.append(sentence.text)
@@ -140,6 +142,10 @@ def select(text: str, paragraph_max: int, full_max: int) -> Selection:
     """
     sections = split_sections(text)
     units = split_units(text, sections)
+    if not units:  # only headings, or short lines without a full stop: then they are the text
+        lines = "\n".join(line.lstrip("#").strip() for line in text.splitlines())
+        sections = [Section("", lines)]
+        units = split_units(lines, sections, keep_headings=True)
     score_units(units)
     if not units:
         return Selection([], [], [])
