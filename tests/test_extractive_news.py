@@ -75,6 +75,17 @@ def test_the_lead_leads(item):
     assert rest == set(range(max(rest, default=-1) + 1)) - {one.index}  # the full tier too: the lead on
 
 
+def test_the_one_line_is_no_sentence_cut_after_a_title():
+    # the splitter ends a sentence after "Spc."; such a piece does not read alone
+    text = ("Cheryl Silvonek, 54, was stabbed in the driveway of her home on March 15 after meeting Army Spc. "
+            "Jacob Sullivan, the police said. The case is due back in court in May. Neighbours described the "
+            "family as quiet and friendly.")
+    units = split_units(text)
+    assert units[0].text.endswith("Army Spc.")  # what the splitter does (if it stops, so can this test)
+    (one,) = select(text, 150, 60).one_line
+    assert not one.text.endswith("Spc.")
+
+
 def test_units_never_start_or_end_inside_a_quotation():
     text = ("The mayor of Riverside spoke to residents on Monday evening. “We will rebuild the bridge. It will "
             "take two years. Nobody will be left behind,” she said to applause. Work starts in May. ‘I’m "

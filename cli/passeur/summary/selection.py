@@ -31,6 +31,8 @@ PARAGRAPH_FLOOR = 60
 
 _DANGLING = re.compile(r"^(?:[\"“”«»'‘’]|(?:he|she|they|it|this|these|those|that|but|and|also|his|her|their|its|so|"
                        r"then|however)\b)", re.IGNORECASE)
+_TITLE_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sgt|Spc|Pvt|Cpl|Capt|Gen|Col|Lt|Maj|Adm|Cmdr|Rev|Gov|Sen|Rep|"
+                        r"Det|Insp|Supt|Fr|St)\.$")
 _KEY = re.compile(r"\b(?:[A-Z][\w'’-]+|\d[\d,.]*\d|\d)")
 
 
@@ -197,8 +199,9 @@ def pick_one_line(units: list[Unit]) -> Unit:
 
 
 def _reads_alone(text: str) -> bool:
-    """A finished sentence (closing punctuation), not a list item, one sentence on its own."""
-    return (text.rstrip()[-1:] in SENTENCE_END and not BULLET.match(text)
+    """A finished sentence (closing punctuation, not a title before a name: "... Army Spc."),
+    not a list item, one sentence on its own."""
+    return (text.rstrip()[-1:] in SENTENCE_END and not BULLET.match(text) and not _TITLE_END.search(text)
             and len(split_sentences(text)) == 1)
 
 
