@@ -6,12 +6,13 @@ first), its TF-IDF similarity to the whole text (centrality, against the centroi
 time), the recurring names and figures it holds, and its length; units that open with a
 pronoun or a quote read badly alone and count less.
 
-The tiers are nested. one_line is the best-scored single sentence of 8 to 30 words among
-the first four units; paragraph is the one-line plus the text's units in reading order up
-to about 110 words; full is the paragraph plus, section by section in turn, each section's
-next unit in reading order, within 35% of the source. Chosen units keep their document
-order. Measured against human highlights (bench/summaries.py), reading order beats every
-re-ranking tried for the longer tiers: on news the lead is the summary.
+The tiers are nested. one_line is the best-scored single sentence of 8 to 30 words that
+reads alone, among the first four units; paragraph is the one-line plus the text's units in
+reading order up to about 110 words; full is the paragraph, a unit for each section it does
+not cover yet, then each section's next unit in reading order, section by section in turn,
+within 35% of the source. Chosen units keep their document order. Measured against human
+highlights (bench/summaries.py), reading order beats every re-ranking tried for the longer
+tiers: on news the lead is the summary.
 """
 from __future__ import annotations
 
@@ -57,6 +58,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class Selection:
+    """The units of each tier, in document order."""
+
     one_line: list[Unit]
     paragraph: list[Unit]
     full: list[Unit]
