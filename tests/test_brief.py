@@ -52,12 +52,12 @@ def translate(sentence: str) -> str:
     return EN.get(sentence, sentence)
 
 
-def run(args, stdin=b"", script=translate, environ=None):
+def run(args, stdin=b"", script=translate, environ=None, command="brief"):
     out, err = io.StringIO(), io.StringIO()
     engine = ScriptedEngine(script)
     env = Environment(io.BytesIO(stdin), out, err, {"SOURCE_DATE_EPOCH": "1700000000", **(environ or {})},
                       make_translation_engine=lambda model, **kw: engine)
-    result = CliRunner().invoke(cli, ["brief", *args], obj=env)
+    result = CliRunner().invoke(cli, [command, *args], obj=env)
     return result, out.getvalue(), err.getvalue()
 
 
@@ -118,6 +118,21 @@ def test_json_has_every_section(article):
     assert provenance["summary_model"]["engine"] == "extractive"
     assert provenance["created"] == STAMP and provenance["fidelity_status"] == "ok" and provenance["unresolved"] == []
     assert set(data["fidelity"]) == {"translation", "summary"}
+
+
+def test_json_names_the_tiers_as_summarize_does_and_keeps_the_old_keys(article):
+    result, out, err = run([str(article), "--engine", "extractive", "--format", "json"])
+    assert result.exit_code == 0, err
+    data = json.loads(out)
+    result, out, err = run(["--engine", "extractive", "--format", "json", str(article)], command="summarize")
+    assert result.exit_code == 0, err
+    summary = json.loads(out)
+    for tier in ("one_line", "paragraph", "full"):
+        assert data[tier] and data[tier] == summary[tier], tier
+    assert data["headline"] == data["one_line"] and data["full_summary"] == data["full"]
+    result, out, _ = run([str(article), str(EN_SAMPLE), "--engine", "extractive", "--format", "json"])
+    overall = json.loads(out)["overall"]
+    assert overall["one_line"] and overall["one_line"] == overall["headline"]
 
 
 def test_several_inputs_give_a_digest_overall_first(article):

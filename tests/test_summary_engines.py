@@ -20,7 +20,8 @@ from passeur.fidelity.entry import Entry
 from passeur.errors import ModelUnavailableError, UsageError
 from passeur.summary.prompts import load_prompts
 from passeur.summary.summarizer import summarize
-from passeur.summary.extractive import ExtractiveEngine, rank_sentences
+from passeur.summary.extractive import ExtractiveEngine
+from passeur.summary.selection import split_units
 from passeur.summary.engine import SummaryRequest
 from passeur.summary.factory import create_summary_engine
 from passeur.summary.hf import InstructEngine, Seq2SeqEngine
@@ -64,10 +65,11 @@ def test_extractive_is_deterministic_and_copies_source_sentences():
 
 
 def test_extractive_keeps_document_order_and_skips_headings():
-    ranked = rank_sentences(SAMPLE)
-    assert [c.index for c in ranked] == sorted(c.index for c in ranked)
-    assert all(c.span.text != "Money and jobs" for c in ranked)
-    assert all(SAMPLE[c.span.start : c.span.end] == c.span.text for c in ranked)
+    units = split_units(SAMPLE)
+    assert [u.index for u in units] == list(range(len(units)))
+    assert all(u.text != "Money and jobs" for u in units)
+    positions = [SAMPLE.index(u.text) for u in units]
+    assert positions == sorted(positions)
     positions = [SAMPLE.index(s.text) for s in split_sentences(extract_all(SAMPLE)["paragraph"])]
     assert positions == sorted(positions)
 

@@ -75,7 +75,10 @@ class BriefNote:
         return self.provenance.unresolved
 
     def to_json(self) -> dict:
-        return {"kind": "brief", "title": self.title, "headline": self.headline, "paragraph": self.paragraph,
+        # one_line, paragraph, full: the summary tiers under the keys `summarize --format json` uses;
+        # headline and full_summary are the same texts under the keys briefs had first (kept)
+        return {"kind": "brief", "title": self.title, "one_line": self.headline, "paragraph": self.paragraph,
+                "full": self.full_summary, "headline": self.headline,
                 "key_figures": [asdict(f) for f in self.key_figures],
                 "people": [asdict(p) for p in self.people],
                 "organizations": [asdict(o) for o in self.organizations],
@@ -104,7 +107,7 @@ class Digest:
 
     def to_json(self) -> dict:
         return {"kind": "digest", "created": self.created,
-                "overall": {"headline": self.headline, "paragraph": self.paragraph,
+                "overall": {"one_line": self.headline, "headline": self.headline, "paragraph": self.paragraph,
                             "summary_model": self.summary_model, "fidelity": self.fidelity},
                 "articles": [note.to_json() for note in self.notes]}
 

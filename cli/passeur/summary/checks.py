@@ -4,10 +4,13 @@ The summarizer takes any `Checker`, a callable from a summary text to its issues
 CheckResult, issue objects or dicts); `make_checker` binds passeur's own checker to a source.
 `find_issues` runs a checker and returns only what the summarizer acts on, as FidelityIssue:
 `altered` (a slip of a source's name or figure: repair it in place) and `unexpected` (a name or
-figure the source does not support: ask again, else drop its sentence).
+figure the source does not support: ask again, else drop its sentence). `drop_supported`
+leaves out what needs no action: a sentence copied word for word from the source is supported
+by definition, and an item already in its expected form needs no repair.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -15,6 +18,7 @@ from passeur.fidelity.checker import check
 from passeur.fidelity.entry import NAME_KINDS, Entry
 from passeur.fidelity.figures.en import find_figures
 from passeur.fidelity.figures.values import significant_digits
+from passeur.summary.shape import split_sentences
 
 Checker = Callable[[str], Any]  # summary text -> issues (or an object with .issues)
 
@@ -135,3 +139,41 @@ def _locate(issue: FidelityIssue, text: str) -> FidelityIssue:
         return issue
     start = text.index(issue.found)
     return FidelityIssue(issue.status, issue.kind, issue.found, issue.expected, start, start + len(issue.found))
+
+
+def drop_supported(issues: Sequence[FidelityIssue], text: str, source_words: str) -> list[FidelityIssue]:
+    """The issues that need acting on: none for an 'altered' item already in its expected form,
+    none inside a sentence of `text` copied word for word from the source.
+
+    `source_words` is the source with its whitespace collapsed (`" ".join(source.split())`).
+    A copied sentence is supported by definition, whatever a reader of figures makes of it
+    ("7st", "2 226"): it is never "repaired" into itself, nor dropped. A sentence cut short by
+    the trimmer (ending in "…", or a clause closed with ".") counts as copied when the source
+    goes on from that point at a word or clause boundary.
+    """
+    issues = [i for i in issues if not (i.status == "altered" and i.found == i.expected)]
+    if not issues:
+        return []
+    sentences = split_sentences(text)
+    kept = []
+    for issue in issues:
+        holder = next((s for s in sentences if s.start <= issue.start < s.end), None)
+        if holder is None or not copied(holder.text, source_words):
+            kept.append(issue)
+    return kept
+
+
+def copied(sentence: str, source_words: str) -> bool:
+    """Whether `sentence` stands word for word in the source (whitespace-collapsed)."""
+    words = " ".join(sentence.split())
+    if not words:
+        return False
+    if re.search(r"(?:^|\s)" + re.escape(words) + r"(?=\s|$)", source_words):
+        return True
+    if words.endswith("…"):
+        head, follow = words[:-1].rstrip(), r"(?=\s)"
+    elif words.endswith("."):
+        head, follow = words[:-1], r"(?=\s*[,;:]|\s[—–-]\s)"
+    else:
+        return False
+    return bool(head) and re.search(r"(?:^|\s)" + re.escape(head) + follow, source_words) is not None

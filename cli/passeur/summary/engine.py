@@ -4,7 +4,7 @@ Three engines sit behind it (`summary.factory` builds them):
 
   instruct    an instruction-tuned causal LM, prompted through its chat template (summary.hf)
   seq2seq     a Hugging Face summarization model: BART, T5, Pegasus families (summary.hf)
-  extractive  no model: ranks the source's sentences and keeps the best (summary.extractive)
+  extractive  no model: picks the source's own sentences, lead first (summary.extractive)
 
 Engines know nothing of glossaries, checks or chunking: the summarizer renders the prompt,
 sizes the request, checks the answer and asks again.
@@ -40,6 +40,9 @@ class SummaryEngine(abc.ABC):
     """Generate one summary for one request. Models load lazily, on first use."""
 
     kind: str = "engine"
+    # True when every sentence the engine returns is copied whole from the text it was given:
+    # such output is never "finished" (no cut-off last sentence to drop) nor asked for again
+    verbatim: bool = False
 
     def __init__(self) -> None:
         self.stats = EngineStats()

@@ -29,7 +29,8 @@ FULL_MAX_PERCENT = 35
 
 _WORD = re.compile(r"[\w$€£¥%]", re.UNICODE)
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_][\w'’-]*", re.UNICODE)
-_BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
+BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")  # a list item's mark
+SENTENCE_END = ".!?\"”’)»…"  # what a finished sentence ends with
 _CLAUSE = re.compile(r"(?:,|;|:|\s[—–-])\s")
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -112,7 +113,7 @@ def is_heading(line: str) -> bool:
     line = line.strip()
     if line.startswith("#"):
         return True
-    if not line or _BULLET.match(line):
+    if not line or BULLET.match(line):
         return False
     return count_words(line) <= 12 and line[-1] not in ".!?:;,\"”’)…»"
 
@@ -235,7 +236,7 @@ def tidy(text: str) -> str:
     lines = []
     for line in text.splitlines():
         line = re.sub(r"[ \t]{2,}", " ", line).rstrip()
-        if _BULLET.sub("", line).strip() or (not line.strip() and lines and lines[-1]):
+        if BULLET.sub("", line).strip() or (not line.strip() and lines and lines[-1]):
             lines.append(line)
     return "\n".join(lines).strip()
 
@@ -253,9 +254,9 @@ def trim_to_shape(tier: str, summary: str, source: str) -> str:
     summary = tidy(summary)
     if tier == "one_line":
         sentences = split_sentences(summary)
-        summary = _BULLET.sub("", sentences[0].text) if sentences else summary
+        summary = BULLET.sub("", sentences[0].text) if sentences else summary
     elif tier == "paragraph":
-        joined = " ".join(_BULLET.sub("", s.text) for s in _line_spans(summary))
+        joined = " ".join(BULLET.sub("", s.text) for s in _line_spans(summary))
         summary = _drop_tail_sentences(joined, shape.max_words)
     else:
         summary = _trim_full(summary, shape.max_words)

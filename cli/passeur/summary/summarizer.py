@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from passeur.errors import PasseurError
-from passeur.summary.checks import Checker, FidelityIssue, default_checker, find_issues, make_checker
+from passeur.summary.checks import (Checker, FidelityIssue, default_checker, drop_supported, find_issues,
+                                    make_checker)
 from passeur.summary.engine import SummaryEngine, SummaryRequest
 from passeur.summary.extractive import ExtractiveEngine
 from passeur.summary.prompts import PromptSet, format_glossary, load_prompts
-from passeur.summary.shape import (TIERS, Shape, Span, check_shape, count_words, drop_spans, normalize_tier, shape_for,
-                                   split_sections, split_sentences, tidy, trim_to_shape)
+from passeur.summary.shape import (SENTENCE_END, TIERS, Shape, Span, check_shape, count_words, drop_spans,
+                                   normalize_tier, shape_for, split_sections, split_sentences, tidy, trim_to_shape)
 
 __all__ = ["Fidelity", "SummaryResult", "chunk_text", "describe_sections", "make_checker", "summarize"]
-_END = ".!?\"”’)»…"
 _MAX_COMBINE_ROUNDS = 6
 
 
@@ -94,8 +94,8 @@ def summarize(text_en: str, *, tiers: Sequence[str] = TIERS, engine: SummaryEngi
     todo = [tier for tier in TIERS if tier in wanted]
     for done, tier in enumerate(todo, 1):
         setattr(result, tier, job.produce(tier))
-        if job.checker is None and not isinstance(engine, ExtractiveEngine):
-            # a model wrote it and nothing checked it: not guaranteed (extractive copies the source)
+        if job.checker is None and not engine.verbatim:
+            # a model wrote it and nothing checked it: not guaranteed (a verbatim engine copies the source)
             job.fidelity.unresolved.append({"tier": tier, "status": "unchecked", "kind": "", "found": "",
                                             "expected": None})
         if on_progress is not None:
@@ -112,38 +112,40 @@ class _Job:
         self.fidelity = Fidelity()
         self._parts: list[str] | None = None
         self._condensed: dict[tuple[str, int], list[str]] = {}  # condensing rounds, shared by tiers
+        self._source_words: str | None = None
 
     # -- one tier -------------------------------------------------------------------------------
     def produce(self, tier: str) -> str:
         shape = shape_for(tier, self.text)
+        verbatim = self.engine.verbatim
         draft = self._ask(tier, shape)
-        problems, unexpected = self._assess(tier, draft)
-        if problems:
+        problems, unexpected = self._assess(tier, draft, verbatim)
+        if problems and not verbatim:  # a verbatim engine would give the same answer again
             second = self._ask(tier, shape, problems=problems, avoid=tuple(i.found for i in unexpected))
-            problems2, unexpected2 = self._assess(tier, second)
+            problems2, unexpected2 = self._assess(tier, second, verbatim)
             keep_second = (len(unexpected2), len(problems2)) <= (len(unexpected), len(problems))
             self.fidelity.regenerated.append({"tier": tier, "reasons": problems,
                                               "kept": "second" if keep_second else "first"})
             draft = second if keep_second else draft
-        final = self._finish(tier, draft)
-        if not final and not isinstance(self.engine, ExtractiveEngine):
+        final = self._finish(tier, draft, verbatim)
+        if not final and not verbatim:
             fallback = ExtractiveEngine().generate(self._request(tier, shape, self.text))
             self.fidelity.regenerated.append({"tier": tier, "reasons": ["no usable text was left"],
                                               "kept": "extractive"})
-            final = self._finish(tier, fallback)
+            final = self._finish(tier, fallback, verbatim=True)
         left = check_shape(tier, final, self.text)
         if left:
             self.fidelity.shape.append({"tier": tier, "problems": left})
         return final
 
-    def _assess(self, tier: str, draft: str) -> tuple[list[str], list[FidelityIssue]]:
+    def _assess(self, tier: str, draft: str, verbatim: bool) -> tuple[list[str], list[FidelityIssue]]:
         unexpected = [i for i in self._check(draft) if i.status == "unexpected"]
-        problems = check_shape(tier, _drop_unfinished(tidy(draft)), self.text)
+        problems = check_shape(tier, _clean(draft, verbatim), self.text)
         problems += [f"it mentions {i.found!r}, which the text does not support" for i in unexpected]
         return problems, unexpected
 
-    def _finish(self, tier: str, draft: str) -> str:
-        text = self._repair(tier, _drop_unfinished(tidy(draft)))
+    def _finish(self, tier: str, draft: str, verbatim: bool) -> str:
+        text = self._repair(tier, _clean(draft, verbatim))
         trimmed = trim_to_shape(tier, text, self.text)
         if trimmed != text:
             self.fidelity.trimmed.append({"tier": tier, "words_before": count_words(text),
@@ -156,7 +158,11 @@ class _Job:
 
     # -- fidelity --------------------------------------------------------------------------------
     def _check(self, text: str) -> list[FidelityIssue]:
-        return find_issues(self.checker, text)
+        """What the checker finds, less what needs no action (a sentence copied from the text)."""
+        issues = find_issues(self.checker, text)
+        if issues and self._source_words is None:
+            self._source_words = " ".join(self.text.split())
+        return drop_supported(issues, text, self._source_words) if issues else issues
 
     def _repair(self, tier: str, text: str) -> str:
         """Fix altered spans in place, drop sentences with unsupported ones; up to three rounds."""
@@ -227,7 +233,7 @@ class _Job:
             for chunk in chunks:
                 part_shape = Shape("full", 1, min(per_part, shape_for("full", chunk).max_words))
                 summary = self.engine.generate(self._request("full", part_shape, chunk))
-                self._parts.append(self._repair("chunks", _drop_unfinished(tidy(summary))))
+                self._parts.append(self._repair("chunks", _clean(summary, self.engine.verbatim)))
         return self._parts
 
     def _combine(self, tier: str, shape: Shape, parts: list[str], problems: Sequence[str],
@@ -308,9 +314,16 @@ def _split_long(text: str, span: Span, budget: int, count_tokens: Callable[[str]
         offset = start + len(piece)
 
 
+def _clean(draft: str, verbatim: bool) -> str:
+    """Tidy an answer; a model's loses a last sentence cut off by the token limit. A verbatim
+    engine's answer is whole sentences by construction: nothing of it is dropped here."""
+    text = tidy(draft)
+    return text if verbatim else _drop_unfinished(text)
+
+
 def _drop_unfinished(text: str) -> str:
     """Drop a last sentence cut off by the token limit (when there is more than one)."""
     sentences = split_sentences(text)
-    if len(sentences) > 1 and sentences[-1].text.rstrip()[-1:] not in _END:
+    if len(sentences) > 1 and sentences[-1].text.rstrip()[-1:] not in SENTENCE_END:
         return drop_spans(text, [sentences[-1]])
     return text

@@ -1,0 +1,184 @@
+"""Extractive summary tiers against human references, beside lead baselines of the same length.
+
+For any JSONL of {"id", "article", "reference"}: summarize every article in all three tiers
+with passeur's extractive engine, through the public API as a user would (checks and guards
+on), score each tier with ROUGE-1/2/L F1 (rouge-score, Porter stemming, x100) against the
+reference, and score the lead of the article cut to the same number of words beside it
+(lead-1, the article's first sentence, for the one-line tier). Also counts, over the
+articles, what the tiers must never do: an empty tier, a tier out of shape, tiers that are
+not nested, a chosen sentence dropped, a name or figure left unresolved (what `--strict`
+exits 3 on).
+
+With --long N, also times `passeur summarize --engine extractive --tier all` (a fresh
+process, as a user runs it) on a text of N words made of the file's articles.
+
+Usage: python bench/summaries.py FILE.jsonl [--limit N] [--long 20000] [--json OUT]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+METRICS = ("rouge1", "rouge2", "rougeL")
+TIERS = ("one_line", "paragraph", "full")
+PARAGRAPH_FLOOR = 60
+
+
+def read_rows(path: Path, limit: int | None = None) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows[:limit] if limit else rows
+
+
+def lead_words(article: str, words: int) -> str:
+    """The start of the article holding `words` words (counted as passeur counts them)."""
+    from passeur.summary.shape import count_words
+
+    pieces, seen = [], 0
+    for piece in article.split():
+        if seen >= words:
+            break
+        pieces.append(piece)
+        seen += count_words(piece)
+    return " ".join(pieces)
+
+
+def lead_sentence(article: str) -> str:
+    from passeur.summary.shape import split_sentences
+
+    sentences = split_sentences(article)
+    return sentences[0].text if sentences else article
+
+
+def passeur_tiers(article: str) -> dict:
+    from passeur.api import summarize_text
+
+    result, _ = summarize_text(article, engine="extractive", source_lang="en")
+    return {**result.tiers(), "fidelity": result.fidelity.to_json()}
+
+
+def nested(tiers: dict, article: str) -> bool:
+    """one_line within the paragraph; every source sentence of the paragraph within a full tier
+    at least as long, whenever the full tier (35% of the source) has room for a paragraph."""
+    from passeur.summary.shape import count_words, shape_for, split_sentences
+
+    one, paragraph, full = (tiers.get(t) or "" for t in TIERS)
+    if one.rstrip("…").rstrip(".") not in paragraph:
+        return False
+    if shape_for("full", article).max_words < PARAGRAPH_FLOOR:
+        return True
+    in_paragraph = [s.text for s in split_sentences(article) if s.text in paragraph]
+    return count_words(full) >= count_words(paragraph) and all(s in full for s in in_paragraph)
+
+
+def evaluate(rows: list[dict], summarize=passeur_tiers) -> dict:
+    from rouge_score import rouge_scorer
+
+    from passeur.summary.shape import count_words
+
+    scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+    table = {t: {"words": [], "lead_words": [], **{m: [] for m in METRICS}, **{"lead_" + m: [] for m in METRICS}}
+             for t in TIERS}
+    faults = {"empty": 0, "out_of_shape": 0, "not_nested": 0, "dropped": 0, "trimmed": 0, "unresolved": 0}
+    seconds = []
+    for row in rows:
+        started = time.perf_counter()
+        tiers = summarize(row["article"])
+        seconds.append(time.perf_counter() - started)
+        fidelity = tiers.get("fidelity", {})
+        faults["empty"] += any(not (tiers.get(t) or "").strip() for t in TIERS)
+        faults["out_of_shape"] += bool(fidelity.get("shape"))
+        faults["not_nested"] += not nested(tiers, row["article"])
+        for key in ("dropped", "trimmed", "unresolved"):
+            faults[key] += bool(fidelity.get(key))
+        for tier in TIERS:
+            text = tiers.get(tier) or ""
+            words = count_words(text)
+            lead = lead_sentence(row["article"]) if tier == "one_line" else lead_words(row["article"], words)
+            got, base = scorer.score(row["reference"], text), scorer.score(row["reference"], lead)
+            cell = table[tier]
+            cell["words"].append(words)
+            cell["lead_words"].append(count_words(lead))
+            for m in METRICS:
+                cell[m].append(got[m].fmeasure * 100)
+                cell["lead_" + m].append(base[m].fmeasure * 100)
+    summary = {t: {k: statistics.fmean(v) for k, v in cell.items()} for t, cell in table.items()}
+    for tier in TIERS:  # the standard error of the mean R1 difference, to read the margins by
+        diffs = [a - b for a, b in zip(table[tier]["rouge1"], table[tier]["lead_rouge1"])]
+        summary[tier]["delta_rouge1_se"] = statistics.stdev(diffs) / len(diffs) ** 0.5 if len(diffs) > 1 else 0.0
+    summary["faults"] = faults
+    summary["seconds"] = {"mean": statistics.fmean(seconds), "max": max(seconds)}
+    summary["articles"] = len(rows)
+    return summary
+
+
+def time_long_text(rows: list[dict], words: int) -> dict:
+    """Seconds for `passeur summarize --engine extractive --tier all` on a `words`-word text."""
+    from passeur.summary.shape import count_words
+
+    parts, total = [], 0
+    while total < words:
+        for row in rows:
+            parts.append(row["article"])
+            total += count_words(row["article"])
+            if total >= words:
+                break
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "long.txt"
+        path.write_text("\n\n".join(parts), encoding="utf-8")
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "passeur", "summarize", str(path), "--engine", "extractive",
+                               "--tier", "all", "--format", "json"], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"passeur summarize failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    tiers = json.loads(done.stdout)
+    return {"words": total, "seconds": seconds, "tier_words": {t: count_words(tiers[t] or "") for t in TIERS}}
+
+
+def format_table(summary: dict) -> str:
+    lines = ["| tier | words | R1 | R2 | RL | lead baseline | words | R1 | R2 | RL | ΔR1 (± s.e.) |",
+             "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for tier in TIERS:
+        s = summary[tier]
+        base = "lead-1 (first sentence)" if tier == "one_line" else "lead, same word count"
+        lines.append(f"| {tier.replace('_', '-')} | {s['words']:.0f} | {s['rouge1']:.1f} | {s['rouge2']:.1f} | "
+                     f"{s['rougeL']:.1f} | {base} | {s['lead_words']:.0f} | {s['lead_rouge1']:.1f} | "
+                     f"{s['lead_rouge2']:.1f} | {s['lead_rougeL']:.1f} | "
+                     f"{s['rouge1'] - s['lead_rouge1']:+.1f} (± {s['delta_rouge1_se']:.1f}) |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("jsonl", type=Path, help="one {id, article, reference} object a line")
+    parser.add_argument("--limit", type=int, help="only the first N articles")
+    parser.add_argument("--long", type=int, metavar="WORDS", help="also time a text of this many words")
+    parser.add_argument("--json", type=Path, help="write the numbers to this file as well")
+    args = parser.parse_args(argv)
+    rows = read_rows(args.jsonl, args.limit)
+    summary = evaluate(rows)
+    print(f"{args.jsonl.name}: {summary['articles']} articles; ROUGE F1 x100 (rouge-score, stemming); "
+          f"{summary['seconds']['mean']:.2f} s an article, all tiers, checks included")
+    print(format_table(summary))
+    faults = summary["faults"]
+    print("articles with " + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in faults.items()))
+    if args.long:
+        summary["long"] = time_long_text(rows, args.long)
+        long = summary["long"]
+        print(f"{long['words']:,} words, all tiers (passeur summarize, a fresh process): {long['seconds']:.1f} s; "
+              f"tier words {long['tier_words']}")
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""News-aware sentence selection for the extractive engine: lead first, nested tiers, linear time.
+
+The source is cut into units: sentences, merged while a quotation is open, so that no unit
+starts or ends inside one. Each unit gets a score: a position prior (news puts the news
+first), its TF-IDF similarity to the whole text (centrality, against the centroid: linear
+time), the recurring names and figures it holds, and its length; units that open with a
+pronoun or a quote read badly alone and count less.
+
+The tiers are nested. one_line is the best-scored single sentence of 8 to 30 words that
+reads alone, among the first four units; paragraph is the one-line plus the text's units in
+reading order up to about 110 words; full is the paragraph, a unit for each section it does
+not cover yet, then each section's next unit in reading order, section by section in turn,
+within 35% of the source. Chosen units keep their document order. Measured against human
+highlights (bench/summaries.py), reading order beats every re-ranking tried for the longer
+tiers: on news the lead is the summary.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, deque
+from dataclasses import dataclass, field
+
+from passeur.summary.shape import (BULLET, SENTENCE_END, Section, content_words, count_words, is_heading,
+                                   section_keywords, split_sections, split_sentences)
+
+ONE_LINE_MIN_WORDS = 8
+ONE_LINE_MAX_WORDS = 30
+ONE_LINE_WINDOW = 4  # the one-line is chosen among the text's first units
+PARAGRAPH_TARGET_WORDS = 110
+PARAGRAPH_FLOOR = 60
+
+_DANGLING = re.compile(r"^(?:[\"“”«»'‘’]|(?:he|she|they|it|this|these|those|that|but|and|also|his|her|their|its|so|"
+                       r"then|however)\b)", re.IGNORECASE)
+_TITLE_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sgt|Spc|Pvt|Cpl|Capt|Gen|Col|Lt|Maj|Adm|Cmdr|Rev|Gov|Sen|Rep|"
+                        r"Det|Insp|Supt|Fr|St)\.$")
+_KEY = re.compile(r"\b(?:[A-Z][\w'’-]+|\d[\d,.]*\d|\d)")
+
+
+@dataclass
+class Unit:
+    """One or more whole sentences of the source, never cut inside a quotation."""
+
+    index: int
+    section: int
+    text: str
+    words: int
+    terms: Counter = field(repr=False)
+    sentences: int = 1
+    score: float = 0.0
+
+    def __hash__(self) -> int:
+        return self.index
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Unit) and other.index == self.index
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The units of each tier, in document order."""
+
+    one_line: list[Unit]
+    paragraph: list[Unit]
+    full: list[Unit]
+
+
+def quote_balance(sentence: str) -> tuple[int, int]:
+    """(curly quotes opened minus closed, straight double quotes mod 2) in a sentence."""
+    depth, straight = 0, 0
+    for i, ch in enumerate(sentence):
+        before = sentence[i - 1] if i else " "
+        after = sentence[i + 1] if i + 1 < len(sentence) else " "
+        if ch in "“«" or (ch == "‘" and not before.isalnum()):
+            depth += 1
+        elif ch in "”»" or (ch == "’" and not after.isalnum() and depth > 0 and before != "s"):
+            depth -= 1
+        elif ch == '"':
+            straight ^= 1
+    return depth, straight
+
+
+def split_units(text: str, sections: list[Section] | None = None, max_merge: int = 4,
+                keep_headings: bool = False) -> list[Unit]:
+    """The body's sentences in order (headings left out unless `keep_headings`), merged while a
+    quotation is open (at most `max_merge`)."""
+    pieces: list[tuple[int, list[str]]] = []
+    for number, section in enumerate(sections if sections is not None else split_sections(text)):
+        for line in section.body.splitlines():
+            open_depth, open_straight, buffer = 0, 0, []
+            for sentence in split_sentences(line):
+                if is_heading(sentence.text) and not buffer and not keep_headings:
+                    continue
+                depth, straight = quote_balance(sentence.text)
+                buffer.append(sentence.text)
+                open_depth, open_straight = max(0, open_depth + depth), open_straight ^ straight
+                if (open_depth == 0 and open_straight == 0) or len(buffer) >= max_merge:
+                    pieces.append((number, buffer))
+                    open_depth, open_straight, buffer = 0, 0, []
+            if buffer:
+                pieces.append((number, buffer))
+    units = []
+    for i, (number, sentences) in enumerate(pieces):
+        piece = " ".join(sentences)
+        units.append(Unit(i, number, piece, count_words(piece), Counter(content_words(piece)), len(sentences)))
+    return units
+
+
+def score_units(units: list[Unit]) -> None:
+    """Position prior + centrality + recurring names and figures + length, for every unit."""
+    if not units:
+        return
+    n = len(units)
+    df = Counter(word for unit in units for word in unit.terms)
+    idf = {word: math.log((1 + n) / (1 + count)) + 1 for word, count in df.items()}
+    centroid: Counter = Counter()
+    for unit in units:
+        for word, tf in unit.terms.items():
+            centroid[word] += tf * idf[word]
+    centroid_norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
+    keys = [set(_KEY.findall(unit.text)) for unit in units]
+    seen = Counter(key for found in keys for key in found)
+    recurring = {key for key, count in seen.items() if count >= 2}
+    centrality = []
+    for unit in units:
+        vector = {word: tf * idf[word] for word, tf in unit.terms.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        centrality.append(sum(v * centroid[w] for w, v in vector.items()) / (norm * centroid_norm))
+    top = max(centrality) or 1.0
+    first_of_section: dict[int, int] = {}
+    for unit, central, found in zip(units, centrality, keys):
+        rank = unit.index - first_of_section.setdefault(unit.section, unit.index)
+        position = 0.5 / math.sqrt(1 + min(rank, unit.index))
+        names = min(len(found & recurring), 5) / 5
+        length = min(unit.words, 30) / 30
+        score = position + central / top + 0.3 * names + 0.3 * length
+        unit.score = score * (0.6 if _DANGLING.match(unit.text) else 1.0)
+
+
+def select(text: str, paragraph_max: int, full_max: int) -> Selection:
+    """The three tiers' units: one_line within paragraph within full wherever the budgets allow.
+
+    The full tier covers every section (by its distinctive words) when the budget allows: a
+    unit is set aside for each section the one-line does not cover, the paragraph is what is
+    left of the full tier's room (never under its floor), and the full tier is the paragraph,
+    those units, then every section in turn reading on.
+    """
+    sections = split_sections(text)
+    units = split_units(text, sections)
+    if not units:  # only headings, or short lines without a full stop: then they are the text
+        lines = "\n".join(line.lstrip("#").strip() for line in text.splitlines())
+        sections = [Section("", lines)]
+        units = split_units(lines, sections, keep_headings=True)
+    score_units(units)
+    if not units:
+        return Selection([], [], [])
+    one = pick_one_line(units)
+    if full_max < PARAGRAPH_FLOOR:  # no room for a paragraph inside the full tier: each on its own
+        paragraph = fill_in_order(units, [one], budget=paragraph_max, target=min(PARAGRAPH_TARGET_WORDS, paragraph_max))
+        full = fill_sections(units, _cover(units, sections, [one], full_max), full_max)
+    else:
+        cap = min(paragraph_max, full_max)
+        reserved = sum(u.words for u in _cover(units, sections, [one], full_max)[1:])
+        room = max(min(PARAGRAPH_FLOOR, cap), min(cap, full_max - reserved))
+        paragraph = fill_in_order(units, [one], budget=room, target=min(PARAGRAPH_TARGET_WORDS, room))
+        full = fill_sections(units, _cover(units, sections, paragraph, full_max), full_max)
+    order = lambda chosen: sorted(chosen, key=lambda u: u.index)
+    return Selection([one], order(paragraph), order(full))
+
+
+def _cover(units: list[Unit], sections: list[Section], chosen: list[Unit], budget: int) -> list[Unit]:
+    """`chosen`, plus for each section it does not cover the unit holding most of that section's
+    distinctive words (the earliest on a tie, at most 40 words), while the budget allows."""
+    chosen = list(chosen)
+    total = sum(u.words for u in chosen)
+    said = {word for unit in chosen for word in unit.terms}
+    for number, keywords in enumerate(section_keywords(sections)):
+        keys = set(keywords)
+        if not keys or said & keys:
+            continue
+        mine = [u for u in units if u.section == number and u.words <= 40 and total + u.words <= budget
+                and keys & u.terms.keys()]
+        if mine:
+            best = max(mine, key=lambda u: (len(keys & u.terms.keys()), -u.index))
+            chosen.append(best)
+            total += best.words
+            said |= best.terms.keys()
+    return chosen
+
+
+def pick_one_line(units: list[Unit]) -> Unit:
+    """The best-scored single sentence of 8-30 words that reads alone, among the first four
+    units; else the best such sentence anywhere; else any short one; else the first unit (the
+    caller cuts it to shape)."""
+    single = [u for u in units if u.sentences == 1 and u.words <= ONE_LINE_MAX_WORDS]
+    alone = [u for u in single if u.words >= ONE_LINE_MIN_WORDS and _reads_alone(u.text)]
+    window = [u for u in alone if u.index < ONE_LINE_WINDOW]
+    for fitting in (window, alone, single):
+        if fitting:
+            return max(fitting, key=lambda u: (u.score, -u.index))
+    return units[0]
+
+
+def _reads_alone(text: str) -> bool:
+    """A finished sentence (closing punctuation, not a title before a name: "... Army Spc."),
+    not a list item, one sentence on its own."""
+    return (text.rstrip()[-1:] in SENTENCE_END and not BULLET.match(text) and not _TITLE_END.search(text)
+            and len(split_sentences(text)) == 1)
+
+
+def fill_in_order(units: list[Unit], chosen: list[Unit], budget: int, target: int) -> list[Unit]:
+    """Add the text's units in reading order until `target` words, never past `budget`.
+
+    Stops at the first unit that does not fit, unless the total is still under the
+    paragraph floor: then it skips over it, and if the floor is still not reached, swaps
+    one chosen unit (never the first, the one-line) for one that lands between floor and budget.
+    """
+    chosen = list(chosen)
+    total = sum(u.words for u in chosen)
+    floor = min(PARAGRAPH_FLOOR, target)
+    for unit in units:
+        if total >= target:
+            break
+        if unit in chosen:
+            continue
+        if total + unit.words > budget:
+            if total >= floor:
+                break
+            continue
+        chosen.append(unit)
+        total += unit.words
+    if total < floor:
+        chosen = _reach_floor(units, chosen, total, floor, budget)
+    return chosen
+
+
+def _reach_floor(units: list[Unit], chosen: list[Unit], total: int, floor: int, budget: int) -> list[Unit]:
+    left = [u for u in units if u not in chosen]
+    for out in reversed(chosen[1:]):
+        for unit in left:
+            if floor <= total - out.words + unit.words <= budget:
+                return [u for u in chosen if u != out] + [unit]
+    return chosen
+
+
+def fill_sections(units: list[Unit], chosen: list[Unit], budget: int) -> list[Unit]:
+    """Each section in turn adds its next unit in reading order, until none fits the budget.
+
+    A section whose next unit does not fit is done; sections that nothing chosen covers go
+    first, so every section gets a unit when the budget allows.
+    """
+    chosen_set = set(chosen)
+    chosen = list(chosen)
+    total = sum(u.words for u in chosen)
+    queues: dict[int, deque] = {}
+    for unit in units:
+        queues.setdefault(unit.section, deque()).append(unit)
+    covered = {u.section for u in chosen}
+    order = sorted(queues, key=lambda s: (s in covered, s))
+    while order:
+        still = []
+        for section in order:
+            queue = queues[section]
+            while queue and queue[0] in chosen_set:
+                queue.popleft()
+            if not queue:
+                continue
+            unit = queue.popleft()
+            if total + unit.words > budget:
+                if section in covered:
+                    continue  # this section is done
+                while queue and total + unit.words > budget:  # an uncovered one takes a unit that fits
+                    unit = queue.popleft()
+                if total + unit.words > budget:
+                    continue
+            chosen.append(unit)
+            chosen_set.add(unit)
+            covered.add(section)
+            total += unit.words
+            still.append(section)
+        order = still
+    return chosen
