@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import BinaryIO, Callable, Iterator, TextIO
 
-from passeur.errors import PasseurError
+from passeur.errors import InputError, PasseurError
+from passeur.textio.reader import check_unicode
 
 
 def read_requests(stream: BinaryIO) -> Iterator[dict]:
@@ -29,8 +30,13 @@ def read_requests(stream: BinaryIO) -> Iterator[dict]:
             except json.JSONDecodeError as exc:
                 yield {"line": number, "error": f"line {number} is not valid JSON: {exc.msg}"}
                 continue
-            if not isinstance(request.get("text"), str):
+            if not isinstance(request, dict) or not isinstance(request.get("text"), str):
                 yield {"line": number, "error": f'line {number}: a JSON request needs a "text" string'}
+                continue
+            try:
+                check_unicode(json.dumps(request, ensure_ascii=False), f"line {number}")
+            except InputError as error:
+                yield {"line": number, "error": str(error)}
                 continue
             yield {"line": number, **request}
         else:
