@@ -19,6 +19,8 @@ STDIN_NAME = "<stdin>"
 # Encodings a French or English text plausibly comes in when it is not UTF-8.
 _CANDIDATE_ENCODINGS = ["utf_16", "utf_32", "cp1252", "latin_1", "iso8859_15", "mac_roman"]
 _BINARY_SIGNATURES = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x7fELF", b"\xd0\xcf\x11\xe0")
+_WIDE_BOMS = {b"\xff\xfe\x00\x00": "utf-32", b"\x00\x00\xfe\xff": "utf-32", b"\xff\xfe": "utf-16",
+              b"\xfe\xff": "utf-16"}
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
@@ -63,8 +65,9 @@ def _unreadable(exc: OSError) -> tuple[str, str]:
 
 
 def decode_bytes(data: bytes, name: str) -> SourceText:
-    """Decode bytes as text: UTF-8 (BOM or not), else the likeliest Western encoding."""
-    wide = _wide_encoding(data)
+    """Decode bytes as text: UTF-16/32 (told by a BOM or by where zero bytes fall), UTF-8
+    (BOM or not), else the likeliest Western encoding."""
+    wide = _WIDE_BOMS.get(data[:4]) or _WIDE_BOMS.get(data[:2]) or _wide_encoding(data)
     if wide is not None:
         try:
             text = data.decode(wide)

@@ -66,6 +66,11 @@ def stream_translations(requests: Iterator[dict], translate: Callable[[str], obj
     return failures
 
 
+# Characters JSON leaves raw but some line readers (Python's splitlines, JavaScript) take for
+# line ends: escaped, so that one result is always exactly one line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _emit(out: TextIO, payload: dict) -> None:
-    out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    out.write(json.dumps(payload, ensure_ascii=False).translate(_LINE_BREAKS) + "\n")
     out.flush()
