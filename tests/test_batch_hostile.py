@@ -320,3 +320,17 @@ def test_sigterm_with_jobs_3_stops_a_real_run_promptly(tmp_path, copy_model):
     assert {entry["output"] for entry in runner.load_manifest(out).values()} == done
     for name in done:
         assert (out / name).read_text(encoding="utf-8") == texts[name.replace(".en.", ".fr.")]
+
+
+def test_a_name_that_is_not_utf8_is_translated_shown_and_resumed(tmp_path):
+    """Found while checking defect 12: the manifest (and --json) could not hold such a name."""
+    root, out = tmp_path / "in", tmp_path / "out"
+    root.mkdir()
+    name = os.fsdecode(b"caf\xe9.fr.txt")  # a Latin-1 byte: kept by Python as a surrogate escape
+    (root / name).write_text("Bonjour à tous.", encoding="utf-8")
+    code, stdout, err, _ = invoke([root, out, "--source-lang", "fr", "--no-tm"], ScriptedEngine(wrap))
+    assert code == 0 and "caf\\xe9.fr.txt  ok" in stdout, err
+    assert sorted(os.listdir(os.fsencode(out))) == [b".passeur-batch.json", b"caf\xe9.en.txt"]
+    code, stdout, err, _ = invoke([root, out, "--source-lang", "fr", "--no-tm", "--json"], ScriptedEngine(wrap))
+    assert code == 0 and json.loads(stdout)["files"][0] == {**json.loads(stdout)["files"][0], "file": name,
+                                                            "status": "skipped"}

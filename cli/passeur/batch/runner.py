@@ -27,6 +27,7 @@ from typing import Callable, Iterator, Sequence
 
 from passeur.batch.files import file_problem, glob_regex, read_inside, walk
 from passeur.errors import InputError, OutputError, PasseurError, UnsupportedLanguageError, UsageError
+from passeur.textio.display import json_text
 from passeur.textio.reader import SourceText, decode_bytes
 from passeur.textio.writer import write_atomic
 
@@ -185,10 +186,11 @@ def _well_formed(entry: object) -> bool:
 
 
 def save_manifest(out_dir: Path, entries: dict[str, dict]) -> None:
-
+    """Write the manifest; names that are not UTF-8 (kept as surrogate escapes) are written as
+    JSON escapes, which read back to the same names."""
     data = {"version": MANIFEST_VERSION, "files": dict(sorted(entries.items()))}
     with shielded():
-        write_atomic(out_dir / MANIFEST_NAME, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        write_atomic(out_dir / MANIFEST_NAME, json_text(data, indent=1) + "\n")
 
 
 def _up_to_date(entry: dict | None, digest: str, options: str, output: Path) -> bool:

@@ -13,7 +13,7 @@ from passeur.batch import jobs as jobs_mod, runner
 from passeur.commands.options import build_summary_engine, translation_factory, translation_options
 from passeur.commands.summarize import summary_options
 from passeur.errors import BatchPartialError
-from passeur.textio.display import printable
+from passeur.textio.display import json_text, printable
 from passeur.textio.writer import check_writable
 
 
@@ -93,7 +93,7 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glo
         if progress:
             progress.close()
         stacks.close_all()
-    env.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n" if as_json else render_table(report))
+    env.stdout.write(json_text(report.to_json()) + "\n" if as_json else render_table(report))
     env.stdout.flush()
     if shared["stats"]:
         click.echo(json.dumps(_stats(report)), file=env.stderr)

@@ -7,6 +7,7 @@ shows each of them as an escape, so that messages and tables say what is really 
 """
 from __future__ import annotations
 
+import json
 import re
 
 # C0 controls but tab and newline, DEL, C1 controls, bidi marks, overrides and isolates, surrogates
@@ -24,3 +25,13 @@ def _escape(match: re.Match) -> str:
     if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's surrogateescape of a byte that is not UTF-8
         return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(data: object, **options) -> str:
+    """`json.dumps(data, ensure_ascii=False)` that can always be written as UTF-8: a lone
+    surrogate (a file name's byte that is not UTF-8) is written as its JSON escape."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
