@@ -281,3 +281,12 @@ def test_a_prompt_variable_is_quoted_as_written(written):
     with pytest.raises(Exception) as caught:
         parse_template("one_line", f"Résume : {written}\n{{glossary}}\n", "p.txt")
     assert f"bad variable {written}: use a plain {{text}}" in str(caught.value)
+
+
+@pytest.mark.parametrize("command", [["summarize", "--engine", "extractive"], ["brief", "--engine", "extractive"]])
+def test_summarize_and_brief_warn_about_unresolved_figures_too(command):
+    source = ("Jean Dupont a payé 97,4 milliards de dollars pour le port de Lorient. "
+              "Le conseil a voté le 3 mars 2024 à Lorient.").encode()
+    code, out, err = run([*command, "--source-lang", "fr"], source, ScriptedEngine(lambda s: "The buyer paid a sum."))
+    assert code == 0 and out
+    assert "passeur: warning: " in err and "could not be guaranteed" in err and "--strict" in err
