@@ -119,6 +119,7 @@ def test_output_names(name, what, out):
     ("**/*.txt", "a.txt", True), ("**/*.txt", "x/y/z/a.txt", True), ("**/*.txt", "a.md", False),
     ("*.txt", "a.txt", True), ("*.txt", "x/a.txt", True), ("/*.txt", "x/a.txt", False), ("x/**", "x/y/a.md", True),
     ("**/*.fr.txt", "a/b.fr.txt", True), ("**/*.fr.txt", "a/b.txt", False), ("[ab]?.md", "b1.md", True),
+    ("[[a]x", "[x", True), ("[a&&b]", "&", True), ("[!a]", "a", False), ("[]a]", "]", True),
 ])
 def test_globs(pattern, name, hit):
     assert bool(files.glob_regex(pattern).fullmatch(name)) is hit

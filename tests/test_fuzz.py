@@ -78,6 +78,8 @@ def test_reader_gives_text_back_exactly(text, encoding):
     from passeur.textio.reader import decode_bytes, normalise_newlines
 
     assume(text.strip("\ufeff"))
+    # A UTF-16 BOM then a NUL character is the UTF-32 BOM: no reader can tell them apart.
+    assume(not (encoding == "utf-16" and text.lstrip("\ufeff").startswith("\x00")))
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError:
@@ -268,9 +270,11 @@ file_name = st.text(st.sampled_from("ab.-_ frént\x1b\u202e[]*?"), min_size=1, m
 glob = st.text(st.sampled_from("*?[]!-/az.^\\{}"), max_size=10)
 
 
+@pytest.mark.filterwarnings("error")  # the long run found globs that made re warn ("possible nested set")
 @given(st.lists(st.tuples(st.lists(file_name, max_size=2), file_name, st.sampled_from([".fr.txt", ".txt", ".md", ""])),
                 max_size=6),
        st.lists(glob, max_size=2))
+@example([([], "a", ".fr.txt")], ["[[a]*", "[a&&b]*", "[~~||]", "[?--]", "[a---]"])
 def test_planner_plans_or_refuses_the_pattern(tmp_path_factory, files, patterns):
     from passeur.batch import runner
 

@@ -64,7 +64,10 @@ def _glob_body(pattern: str) -> str:
         elif pattern[i] == "[" and "]" in pattern[i + 2:]:
             end = pattern.index("]", i + 2)
             body = pattern[i + 1:end]
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
+            negate = body.startswith("!")
+            # as fnmatch does: what a regex class would read as syntax ([[, &&, ~~, ||, ^) is literal
+            body = re.sub(r"([\\\[&~|^]|-(?=-))", r"\\\1", body[1:] if negate else body)
+            out.append("[" + ("^" if negate else "") + body + "]")
             i = end + 1
         else:
             out.append(re.escape(pattern[i]))
