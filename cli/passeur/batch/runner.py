@@ -207,8 +207,6 @@ class Stopped(Exception):
     """Raised inside a worker once the run is being interrupted (see `run_batch`'s `stop`)."""
 
 
-
-
 def run_batch(plan: list[PlannedFile], in_dir: Path, out_dir: Path, job: Job, *, options: str, what: str = "translate",
               jobs: int = 1, force: bool = False, progress=None, stop: threading.Event | None = None) -> BatchReport:
     """Run `job` on every planned file; return the report (failures are in it, not raised).
