@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test may reach the network
@@ -47,3 +48,13 @@ os.environ.setdefault("PASSEUR_THREADS", "1")
 def private_translation_memory(tmp_path, monkeypatch):
     """Each test gets its own translation memory, never the user's."""
     monkeypatch.setenv("PASSEUR_TM", str(tmp_path / "passeur-memory.sqlite3"))
+
+
+# The property-based suite (tests/test_fuzz.py): a few hundred examples per test in CI; the
+# long run is `HYPOTHESIS_PROFILE=long python -m pytest -q -m fuzz` (10,000 examples each).
+# No deadline: timings on a shared machine are noise, not a property.
+settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("long", max_examples=10_000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

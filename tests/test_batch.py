@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from fakes import ScriptedEngine
-from passeur.batch import runner
+from passeur.batch import files, runner
 from passeur.cli import Environment, cli
 from passeur.errors import ModelUnavailableError
 
@@ -117,11 +117,12 @@ def test_output_names(name, what, out):
 
 @pytest.mark.parametrize("pattern, name, hit", [
     ("**/*.txt", "a.txt", True), ("**/*.txt", "x/y/z/a.txt", True), ("**/*.txt", "a.md", False),
-    ("*.txt", "a.txt", True), ("*.txt", "x/a.txt", False), ("x/**", "x/y/a.md", True),
+    ("*.txt", "a.txt", True), ("*.txt", "x/a.txt", True), ("/*.txt", "x/a.txt", False), ("x/**", "x/y/a.md", True),
     ("**/*.fr.txt", "a/b.fr.txt", True), ("**/*.fr.txt", "a/b.txt", False), ("[ab]?.md", "b1.md", True),
+    ("[[a]x", "[x", True), ("[a&&b]", "&", True), ("[!a]", "a", False), ("[]a]", "]", True),
 ])
 def test_globs(pattern, name, hit):
-    assert bool(runner._glob_regex(pattern).fullmatch(name)) is hit
+    assert bool(files.glob_regex(pattern).fullmatch(name)) is hit
 
 
 # -- a mixed folder ---------------------------------------------------------------------------
@@ -223,7 +224,7 @@ def test_two_inputs_with_one_output_name(tmp_path):
                                      engine=ScriptedEngine(wrap))
     report = report_of(stdout)
     assert code == 4 and report["a.fr.txt"]["status"] == "ok"
-    assert report["a.txt"]["status"] == "failed" and "same output a.en.txt" in report["a.txt"]["reason"]
+    assert report["a.txt"]["status"] == "failed" and "its output a.en.txt is already the output of a.fr.txt" in report["a.txt"]["reason"]
 
 
 def test_glob_overrides_the_default(tree):

@@ -83,7 +83,7 @@ def test_markdown_note_holds_every_section(article):
     assert "| $97.4 billion | 97,4 milliards de dollars | Musk propose 97,4 milliards de dollars pour OpenAI |" in out
     assert "| $157 billion | 157 milliards de dollars | La valorisation d’OpenAI a atteint" in out
     assert "| 2015 | 2015 | Musk a cofondé OpenAI en 2015" in out
-    assert "« <b>non</b> \\| merci »" in out  # a pipe inside a cell is escaped
+    assert "« \\<b>non\\</b> \\| merci »" in out  # a pipe inside a cell is escaped, raw HTML is inert
     rows = [line for line in section("Key figures").splitlines() if line.startswith("| ") and "---" not in line]
     assert len(rows) == 1 + 5  # header + 97.4bn, 2015, 2018, 157bn, February 12, 2025 (97.4bn once)
     assert all(len(re.split(r"(?<!\\)\|", row)) == 5 for row in rows)  # three cells each
@@ -220,8 +220,8 @@ def test_stdin_empty_inputs_and_options_that_do_not_apply(article, tmp_path):
     assert result.exit_code == 0 and json.loads(out)["provenance"]["source_file"] == "<stdin>"
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf-8")
-    result, _, err = run([str(empty), "--engine", "extractive"])
-    assert result.exit_code == 2 and "nothing to brief" in err
+    result, out, err = run([str(empty), "--engine", "extractive"])
+    assert result.exit_code == 0 and out == "" and err == f"passeur: {empty}: empty input: nothing to brief; no output written\n"
     result, out, err = run([str(empty), str(article), "--engine", "extractive"])
     assert result.exit_code == 0 and out.startswith("# Briefing: ") and "empty.txt: empty" in err
     result, _, _ = run([str(article), "--tier", "one-line"])

@@ -115,7 +115,7 @@ def test_cli_export_model_filter(tmp_path):
         assert result.exit_code == 0 and len(read_tmx(out.getvalue())) == count
 
 
-def test_cli_export_to_an_unwritable_place_is_exit_2(tmp_path):
+def test_cli_export_to_an_unwritable_place_is_exit_6(tmp_path):
     path = tmp_path / "m.sqlite3"
     fill(path)
     blocker = tmp_path / "file"
@@ -123,4 +123,4 @@ def test_cli_export_to_an_unwritable_place_is_exit_2(tmp_path):
     err = io.StringIO()
     env = Environment(io.BytesIO(), io.StringIO(), err, {})
     result = CliRunner().invoke(ROOT, ["tm", "export", "--tm", str(path), "-o", str(blocker / "x.tmx")], obj=env)
-    assert result.exit_code == 2 and "x.tmx" in err.getvalue() and err.getvalue().count("\n") == 1
+    assert result.exit_code == 6 and "x.tmx" in err.getvalue() and err.getvalue().count("\n") == 1

@@ -15,6 +15,7 @@ import click
 
 from passeur import __version__
 from passeur.errors import ExitCode, PasseurError
+from passeur.textio.display import printable
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Environment:
 
     def log(self, message: str) -> None:
         """A notice for the person at the terminal (always on stderr, never on stdout)."""
-        click.echo(f"passeur: {message}", file=self.stderr)
+        click.echo(f"passeur: {printable(message)}", file=self.stderr)
 
 
 def _isatty(stream) -> bool:
@@ -110,7 +111,7 @@ class PasseurGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PasseurError as error:
-            click.echo(f"passeur: error: {error}", file=ctx.obj.stderr)
+            click.echo(f"passeur: error: {printable(str(error))}", file=ctx.obj.stderr)
             raise click.exceptions.Exit(int(error.exit_code)) from None
         except KeyboardInterrupt:
             click.echo("passeur: interrupted; no partial output was written", file=ctx.obj.stderr)
@@ -135,7 +136,8 @@ def cli() -> None:
     \b
     Exit codes: 0 ok, 1 check found problems, 2 usage or input error,
     3 --strict and a name or figure could not be guaranteed,
-    4 batch finished with failures, 5 model not available.
+    4 batch finished with failures, 5 model not available,
+    6 an output could not be written (a folder, no permission, a full disk).
     """
 
 

@@ -13,6 +13,7 @@ class ExitCode(enum.IntEnum):
     UNRESOLVED = 3  # --strict and a name or figure could not be guaranteed
     BATCH_PARTIAL = 4  # batch finished but some files failed
     MODEL_UNAVAILABLE = 5  # the model is not on disk and cannot be fetched
+    CANNOT_WRITE = 6  # an output, the batch manifest or the translation memory cannot be written
 
 
 class PasseurError(Exception):
@@ -34,6 +35,23 @@ class InputError(PasseurError):
         if fix:
             message += f" ({fix})"
         super().__init__(message)
+
+
+class OutputError(PasseurError):
+    """A file passeur must write cannot be written: a folder, no permission, a full disk."""
+
+    exit_code = ExitCode.CANNOT_WRITE
+
+    def __init__(self, path: str, reason: str, fix: str = "", errno: int | None = None) -> None:
+        self.path, self.reason, self.fix, self.errno = path, reason, fix, errno
+        super().__init__(f"{path}: cannot write: {reason}" + (f" ({fix})" if fix else ""))
+
+    @property
+    def disk_wide(self) -> bool:
+        """A full disk, a quota or a read-only file system: every other write will fail too."""
+        import errno
+
+        return self.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 
 class DataFileError(PasseurError):

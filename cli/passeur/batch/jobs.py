@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Callable
 
-from passeur.batch.runner import Job, JobOutput, OnProgress
+from passeur.batch.runner import Job, JobOutput, OnProgress, Stopped
 from passeur.brief.build import build_note
 from passeur.brief.render import render_brief
 from passeur.errors import UsageError
@@ -28,8 +28,9 @@ class SharedModel:
     (not thread-safe), and the model is never loaded twice.
     """
 
-    def __init__(self, build: Callable[[], TranslationEngine]) -> None:
+    def __init__(self, build: Callable[[], TranslationEngine], stop: threading.Event | None = None) -> None:
         self._build, self._engine, self._lock = build, None, threading.RLock()
+        self._stop = stop or threading.Event()
 
     def model(self) -> TranslationEngine:
         with self._lock:
@@ -38,18 +39,24 @@ class SharedModel:
             return self._engine
 
     def view(self, *_args, **_options) -> "_ModelView":
-        return _ModelView(self.model(), self._lock)
+        return _ModelView(self.model(), self._lock, self._stop)
 
 
 class _ModelView(EngineWrapper):
-    """One job's view of the shared model: calls take the model's lock; counts are the job's own."""
+    """One job's view of the shared model: calls take the model's lock; counts are the job's own.
+    Once the run is stopping (`stop` set), no new model call starts: a worker waiting for its
+    turn raises `Stopped` instead of running a whole window."""
 
-    def __init__(self, inner: TranslationEngine, lock) -> None:
+    def __init__(self, inner: TranslationEngine, lock, stop: threading.Event) -> None:
         super().__init__(inner)
-        self._lock, self.stats = lock, EngineStats()
+        self._lock, self._stop, self.stats = lock, stop, EngineStats()
 
     def translate(self, sentences, n_best: int = 1):
+        if self._stop.is_set():
+            raise Stopped()
         with self._lock:
+            if self._stop.is_set():
+                raise Stopped()
             before = self.inner.stats.to_json()
             started = time.perf_counter()
             hypotheses = self.inner.translate(sentences, n_best=n_best)

@@ -16,17 +16,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import signal
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator, Sequence
 
-from passeur.errors import InputError, PasseurError, UnsupportedLanguageError, UsageError
+from passeur.batch.files import file_problem, glob_regex, read_inside, walk
+from passeur.errors import InputError, OutputError, PasseurError, UnsupportedLanguageError, UsageError
+from passeur.textio.display import json_text
 from passeur.textio.reader import SourceText, decode_bytes
 from passeur.textio.writer import write_atomic
 
@@ -135,64 +136,22 @@ def plan_batch(in_dir: Path, out_dir: Path, patterns: Sequence[str] = DEFAULT_PA
     link to a file is followed only when its target is inside `in_dir`. Two inputs that
     would share an output: the first keeps it, the others fail.
     """
-    matchers = [_glob_regex(pattern) for pattern in patterns]
+    matchers = [glob_regex(pattern) for pattern in patterns]
     planned: list[PlannedFile] = []
     owners: dict[str, str] = {}
-    for name in _walk(in_dir):
+    for name in walk(in_dir):
         if not any(matcher.fullmatch(name) for matcher in matchers):
             continue
         source = in_dir / name
         out = output_name(name, what)
         item = PlannedFile(name, source, out_dir / out)
-        if source.is_symlink():
-            target = Path(os.path.realpath(source))
-            if not target.exists():
-                item.problem = ("failed", "broken symbolic link")
-            elif in_dir not in target.parents:
-                item.problem = ("skipped", "symbolic link to a file outside IN_DIR")
+        item.problem = file_problem(source, in_dir)
         if item.problem is None and out in owners:
-            item.problem = ("failed", f"same output {out} as {owners[out]}: rename one of them")
+            item.problem = ("failed", f"its output {out} is already the output of {owners[out]}: rename one of them")
         elif item.problem is None:
             owners[out] = name
         planned.append(item)
     return planned
-
-
-def _walk(root: Path) -> Iterator[str]:
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        relative = PurePosixPath(Path(folder).relative_to(root).as_posix())
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield str(relative / name) if str(relative) != "." else name
-
-
-def _glob_regex(pattern: str) -> re.Pattern:
-    """A glob as in Path.glob: `*`, `?`, `[...]` within a name; `**/` any number of folders."""
-    out, i = [], 0
-    pattern = pattern[2:] if pattern.startswith("./") else pattern
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and "]" in pattern[i + 2:]:
-            end = pattern.index("]", i + 2)
-            body = pattern[i + 1:end]
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
 
 
 # -- the manifest (resume) --------------------------------------------------------------------
@@ -215,14 +174,23 @@ def load_manifest(out_dir: Path) -> dict[str, dict]:
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return {}
     entries = data.get("files")
-    return entries if isinstance(entries, dict) else {}
+    if not isinstance(entries, dict):
+        return {}
+    return {name: entry for name, entry in entries.items() if _well_formed(entry)}
+
+
+def _well_formed(entry: object) -> bool:
+    """A manifest entry as `_process` writes it; anything else counts as missing (redo the file)."""
+    return isinstance(entry, dict) and all(isinstance(entry.get(key), str)
+                                           for key in ("sha256", "fingerprint", "output", "output_sha256"))
 
 
 def save_manifest(out_dir: Path, entries: dict[str, dict]) -> None:
-
+    """Write the manifest; names that are not UTF-8 (kept as surrogate escapes) are written as
+    JSON escapes, which read back to the same names."""
     data = {"version": MANIFEST_VERSION, "files": dict(sorted(entries.items()))}
     with shielded():
-        write_atomic(out_dir / MANIFEST_NAME, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        write_atomic(out_dir / MANIFEST_NAME, json_text(data, indent=1) + "\n")
 
 
 def _up_to_date(entry: dict | None, digest: str, options: str, output: Path) -> bool:
@@ -235,23 +203,25 @@ def _up_to_date(entry: dict | None, digest: str, options: str, output: Path) -> 
 
 
 # -- running ----------------------------------------------------------------------------------
-class _Stopped(Exception):
-    """Raised inside a worker once the run is being interrupted."""
+class Stopped(Exception):
+    """Raised inside a worker once the run is being interrupted (see `run_batch`'s `stop`)."""
 
 
 def run_batch(plan: list[PlannedFile], in_dir: Path, out_dir: Path, job: Job, *, options: str, what: str = "translate",
-              jobs: int = 1, force: bool = False, progress=None) -> BatchReport:
+              jobs: int = 1, force: bool = False, progress=None, stop: threading.Event | None = None) -> BatchReport:
     """Run `job` on every planned file; return the report (failures are in it, not raised).
 
     `options` is the options fingerprint stored in the manifest. A PasseurError that is not
     about one file (the model cannot load, a bad glossary) stops the run and is raised; so
-    is KeyboardInterrupt, after the files already finished are recorded.
+    is KeyboardInterrupt, after the files already finished are recorded. `stop` is set as
+    soon as the run is interrupted: hand the same event to whatever the job waits on (the
+    shared model) so that workers stop at their next model call, not at the end of a file.
     """
     started = time.perf_counter()
     entries = load_manifest(out_dir)
     known = {} if force else dict(entries)
     reports: dict[str, FileReport] = {}
-    stop = threading.Event()
+    stop = stop if stop is not None else threading.Event()
     todo = []
     for item in plan:
         if item.problem:
@@ -264,18 +234,19 @@ def run_batch(plan: list[PlannedFile], in_dir: Path, out_dir: Path, job: Job, *,
 
     def finish(item: PlannedFile, outcome: tuple[FileReport, dict | None]) -> None:
         report, entry = outcome
-        reports[item.name] = report
-        if entry is not None and entries.get(item.name) != entry:
-            entries[item.name] = entry
-            save_manifest(out_dir, entries)
-        elif entry is None and entries.pop(item.name, None) is not None:
-            save_manifest(out_dir, entries)  # no longer done (edited into a bad file...)
+        with shielded():  # the report and the manifest are updated together, never half
+            reports[item.name] = report
+            if entry is not None and entries.get(item.name) != entry:
+                entries[item.name] = entry
+                save_manifest(out_dir, entries)
+            elif entry is None and entries.pop(item.name, None) is not None:
+                save_manifest(out_dir, entries)  # no longer done (edited into a bad file...)
         if progress:
             progress.file_done(report)
 
     def work(item: PlannedFile):
         if stop.is_set():
-            raise _Stopped()
+            raise Stopped()
         return _process(item, in_dir, out_dir, job, options, known.get(item.name), stop, progress)
 
     if jobs <= 1:
@@ -284,12 +255,17 @@ def run_batch(plan: list[PlannedFile], in_dir: Path, out_dir: Path, job: Job, *,
     else:
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="passeur-batch") as pool:
             futures = {pool.submit(work, item): item for item in todo}
+            pending = set(futures)
             try:
-                for future in as_completed(futures):
-                    finish(futures[future], future.result())
-            except BaseException:
+                while pending:  # a short timeout: the main thread handles Ctrl-C/SIGTERM at once
+                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        finish(futures[future], future.result())
+            except BaseException as error:
                 stop.set()
                 pool.shutdown(wait=True, cancel_futures=True)
+                if isinstance(error, OutputError):
+                    raise  # the manifest cannot be written: recording more would fail the same way
                 for future, item in futures.items():
                     if future.done() and not future.cancelled() and future.exception() is None:
                         if item.name not in reports:
@@ -314,11 +290,9 @@ def _process(item: PlannedFile, in_dir: Path, out_dir: Path, job: Job, options: 
                           round(time.perf_counter() - started, 3), reason, stats)
 
     try:
-        data = item.source.read_bytes()
-    except PermissionError:
-        return report("failed", "permission denied"), None
-    except OSError as exc:
-        return report("failed", f"cannot be read: {exc.strerror or exc}"), None
+        data = read_inside(item.source, in_dir)
+    except InputError as error:
+        return report("failed", error.reason), None
     digest = hashlib.sha256(data).hexdigest()
     if _up_to_date(entry, digest, options, output):
         return report("skipped", "up to date (done in an earlier run)", written=True), entry
@@ -335,7 +309,7 @@ def _process(item: PlannedFile, in_dir: Path, out_dir: Path, job: Job, options: 
 
     def on_progress(done: int, total: int) -> None:
         if stop.is_set():
-            raise _Stopped()
+            raise Stopped()
         if progress:
             progress.segments(item.name, done, total)
 
@@ -343,19 +317,21 @@ def _process(item: PlannedFile, in_dir: Path, out_dir: Path, job: Job, options: 
         made = job(source, on_progress)
     except (InputError, UnsupportedLanguageError) as error:
         return report("failed", getattr(error, "reason", None) or str(error)), None
-    except (PasseurError, _Stopped):
+    except (PasseurError, Stopped):
         raise
     except Exception as error:  # a fault in one file must not cost the others
         return report("failed", f"internal error: {type(error).__name__}: {error}"), None
     made = made if isinstance(made, JobOutput) else JobOutput(str(made))
     if stop.is_set():
-        raise _Stopped()
+        raise Stopped()
 
     try:
         with shielded():
             write_atomic(output, made.text)
-    except OSError as exc:
-        return report("failed", f"cannot write {shown}: {exc.strerror or exc}", made.stats), None
+    except OutputError as error:
+        if error.disk_wide:
+            raise  # a full disk or a read-only file system: stop now rather than fail every file
+        return report("failed", f"cannot write {shown}: {error.reason}", made.stats), None
     if made.problem:
         return report("failed", made.problem, made.stats, written=True), None
     entry = {"sha256": digest, "fingerprint": options, "output": shown,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import click
@@ -12,14 +13,17 @@ from passeur.batch import jobs as jobs_mod, runner
 from passeur.commands.options import build_summary_engine, translation_factory, translation_options
 from passeur.commands.summarize import summary_options
 from passeur.errors import BatchPartialError
+from passeur.textio.display import json_text, printable
+from passeur.textio.writer import check_writable
 
 
 @click.command()
 @click.argument("in_dir", metavar="IN_DIR", type=click.Path(file_okay=False))
 @click.argument("out_dir", metavar="OUT_DIR", type=click.Path(file_okay=False))
 @click.option("--glob", "patterns", multiple=True, metavar="PATTERN",
-              help="Which files, relative to IN_DIR (repeatable; ** spans folders) "
-                   "[default: **/*.txt and **/*.md].")
+              help="Which files, relative to IN_DIR (repeatable): *, ? and [...] match within a name, ** spans "
+                   "folders; a pattern without / matches file names at any depth (*.fr.txt is **/*.fr.txt), "
+                   "a leading / anchors it to IN_DIR [default: **/*.txt and **/*.md].")
 @click.option("--what", type=click.Choice(["translate", "brief"]), default="translate", show_default=True,
               help="translate: a/b.fr.txt -> a/b.en.txt; brief: a/b.fr.txt -> a/b.brief.md.")
 @click.option("--jobs", type=click.IntRange(1, 32), default=1, show_default=True,
@@ -48,7 +52,10 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glo
 
     Prints a table (file, status, segments, seconds, reason), or one JSON object with
     --json. Exit 4 when some files failed (each is listed on stderr), 2 for usage errors,
-    5 when the model is not available (the run stops at once), 130 when interrupted.
+    5 when the model is not available (the run stops at once), 6 when OUT_DIR cannot be
+    written (checked before the model loads; a full disk stops the run), 130 when interrupted.
+    FIFOs, sockets and devices in IN_DIR are skipped; each file is opened without following
+    a link swapped in during the run.
 
     \b
     Examples:
@@ -57,13 +64,15 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glo
     """
 
     source_dir, target_dir = runner.check_dirs(in_dir, out_dir)
+    check_writable(target_dir, folder=True)  # a read-only OUT_DIR stops here, before any model loads
     model = model or shared["translation_model"]
     if glossary:
         load_termbase(glossary)  # a bad glossary stops here, before any file (exit 2)
     options = _fingerprint(what, model, glossary, shared)
     engine_options = {key: shared[key] for key in ("backend", "device", "beam_size")}
     memory = _memory(env, shared)
-    model_engine = jobs_mod.SharedModel(lambda: translation_factory(env)(model, **engine_options))
+    stop = threading.Event()  # set on Ctrl-C/SIGTERM: workers waiting for the model stop at once
+    model_engine = jobs_mod.SharedModel(lambda: translation_factory(env)(model, **engine_options), stop)
     stacks = jobs_mod.per_thread(lambda: build_translator(
         model, glossary=glossary, make_engine=model_engine.view, **engine_options, **memory))
     if what == "brief":
@@ -76,7 +85,7 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glo
     try:
         with runner.sigterm_as_interrupt():
             report = runner.run_batch(plan, source_dir, target_dir, job, options=options, what=what, jobs=jobs,
-                                      force=force, progress=progress)
+                                      force=force, progress=progress, stop=stop)
     except KeyboardInterrupt:
         env.log(f"batch stopped; finished files are recorded in {out_dir}: run the same command to resume")
         raise
@@ -84,12 +93,12 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glo
         if progress:
             progress.close()
         stacks.close_all()
-    env.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n" if as_json else render_table(report))
+    env.stdout.write(json_text(report.to_json()) + "\n" if as_json else render_table(report))
     env.stdout.flush()
     if shared["stats"]:
         click.echo(json.dumps(_stats(report)), file=env.stderr)
     if report.failed:
-        lines = [f"  {item.file}: {item.reason}" for item in report.failed]
+        lines = [f"  {printable(item.file)}: {printable(item.reason)}" for item in report.failed]
         raise BatchPartialError("\n".join([f"{len(report.failed)} of {len(report.files)} file(s) failed:", *lines]))
 
 
@@ -129,7 +138,8 @@ def _brief_job(env, stacks, shared: dict, glossary, strict: bool):
 def render_table(report) -> str:
     """The summary table: one row per file, then the totals."""
     rows = [("file", "status", "segments", "seconds", "reason")]
-    rows += [(f.file, f.status, str(f.segments), f"{f.seconds:.2f}", f.reason) for f in report.files]
+    rows += [(printable(f.file), f.status, str(f.segments), f"{f.seconds:.2f}", printable(f.reason))
+             for f in report.files]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join([*(cell.ljust(widths[i]) if i != 2 else cell.rjust(widths[i]) for i, cell in enumerate(row[:4])),
                         row[4]]).rstrip() for row in rows]
@@ -162,7 +172,7 @@ class _Progress:
                          leave=False)
 
     def file_started(self, name: str) -> None:
-        self.files.set_postfix_str(name[-40:], refresh=True)
+        self.files.set_postfix_str(printable(name)[-40:], refresh=True)
 
     def segments(self, name: str, done: int, total: int) -> None:
         last_done, last_total = self._seen.get(name, (0, 0))

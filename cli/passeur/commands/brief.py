@@ -8,11 +8,12 @@ import click
 
 from passeur.api import build_brief, build_translator, choose_memory, describe_unresolved, render_brief, utc_now
 from passeur.commands.options import (
-    build_summary_engine, check_output_not_input, translation_factory, translation_options, write_output
+    build_summary_engine, check_output_not_input, note_empty, translation_factory, translation_options,
+    warn_unresolved, write_output
 )
 from passeur.commands.progress import segment_progress
 from passeur.commands.summarize import summary_options
-from passeur.errors import InputError, UnresolvedError
+from passeur.errors import UnresolvedError
 from passeur.textio.reader import read_input
 
 _EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
@@ -54,10 +55,11 @@ def brief(env, inputs, output, fmt, **options):
         source = read_input(name, env.stdin)
         if source.text.strip():
             sources.append(source)
-        else:
+        elif len(inputs) > 1:
             env.log(f"{source.name}: empty; left out of the brief")
     if not sources:
-        raise InputError(", ".join(inputs), "is empty: nothing to brief")
+        note_empty(env, [name if name != "-" else "<stdin>" for name in inputs], "brief")
+        return
 
     memory = choose_memory(options["tm"], options["no_tm"], env.environ)
     summary_engine = build_summary_engine(env, options["engine"], options["summary_model"], device=options["device"])
@@ -82,6 +84,8 @@ def brief(env, inputs, output, fmt, **options):
     write_output(env, output, render_brief(result, fmt))
     if options["stats"]:
         click.echo(json.dumps(collect_stats(built[0] if built else None, summary_engine, started)), file=env.stderr)
+    if not options["strict"]:
+        warn_unresolved(env, len(result.unresolved), fmt)
     if options["strict"] and result.unresolved:
         raise UnresolvedError(describe_unresolved(result.unresolved))
 

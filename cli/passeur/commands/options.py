@@ -6,7 +6,7 @@ import click
 from passeur.api import create_summary_engine, create_translation_engine
 from passeur.errors import UsageError
 from passeur.textio.reader import same_file
-from passeur.textio.writer import write_atomic
+from passeur.textio.writer import check_writable, write_atomic
 
 
 def translation_options(func):
@@ -35,12 +35,14 @@ def translation_options(func):
 
 
 def check_output_not_input(output: str | None, inputs: tuple[str, ...]) -> None:
-    """Refuse `-o FILE` when FILE is one of the inputs (it would be destroyed)."""
+    """Refuse `-o FILE` when FILE is one of the inputs (it would be destroyed), or cannot be
+    written (a folder, a read-only place): before any model is loaded."""
     if not output or output == "-":
         return
     for name in inputs:
         if name != "-" and same_file(name, output):
             raise UsageError(f"-o {output} is also an input: choose another output file")
+    check_writable(output)
 
 
 def write_output(env, output: str | None, text: str) -> None:
@@ -61,3 +63,16 @@ def build_summary_engine(env, kind: str, model: str | None, **options):
     """The summary engine of `kind` for `model` (loaded lazily), from the environment's
     factory (tests) or passeur's own."""
     return (env.make_summary_engine or create_summary_engine)(kind, model, **options)
+
+
+def warn_unresolved(env, count: int, fmt: str) -> None:
+    """Without --strict, a text or Markdown output still says (one stderr line) that some names
+    or figures could not be guaranteed; JSON carries them in its fidelity section."""
+    if count and fmt not in ("json", "jsonl"):
+        env.log(f"warning: {count} name(s) or figure(s) could not be guaranteed; --format json lists them, "
+                "--strict makes this exit 3")
+
+
+def note_empty(env, names, verb: str) -> None:
+    """Every command treats empty input the same way: exit 0, nothing written, this notice."""
+    env.log(f"{', '.join(names)}: empty input: nothing to {verb}; no output written")

@@ -7,7 +7,8 @@ import click
 
 from passeur.api import build_translator, choose_memory, summarize_text
 from passeur.commands.options import (
-    build_summary_engine, check_output_not_input, translation_factory, translation_options, write_output
+    build_summary_engine, check_output_not_input, note_empty, translation_factory, translation_options,
+    warn_unresolved, write_output
 )
 from passeur.errors import UnresolvedError
 from passeur.textio.reader import read_input
@@ -67,7 +68,7 @@ def summarize(env, inputs, output, model, tier, engine, summary_model, prompts, 
     texts = [read_input(name, env.stdin) for name in inputs]
     text = "\n\n".join(source.text.rstrip("\n") for source in texts if source.text.strip())
     if not text.strip():
-        write_output(env, output, "")
+        note_empty(env, [source.name for source in texts], "summarize")
         return
 
     memory = choose_memory(tm, no_tm, env.environ)
@@ -89,6 +90,8 @@ def summarize(env, inputs, output, model, tier, engine, summary_model, prompts, 
         click.echo(json.dumps(summary_engine.stats.to_json()), file=env.stderr)
     if error is not None:
         raise error
+    unresolved = list(result.unresolved) + (translation.fidelity.get("unresolved", []) if translation else [])
+    warn_unresolved(env, len(unresolved), fmt)
 
 
 def render_summary(result, translation, fmt: str) -> str:

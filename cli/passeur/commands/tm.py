@@ -6,7 +6,7 @@ import json
 import click
 
 from passeur.api import TranslationMemory, memory_path, render_tmx
-from passeur.errors import UsageError
+from passeur.errors import PasseurError, UsageError
 from passeur.textio.writer import write_atomic
 
 
@@ -46,11 +46,10 @@ def export(env, fmt, output, model, tm_path):
 
     memory = _open(env, tm_path)
     text = render_tmx(memory.entries(model) if memory else [])
+    if memory and memory.damaged:
+        env.log(f"{memory.path}: {memory.damaged} damaged segment(s) could not be read and were left out")
     if output and output != "-":
-        try:
-            write_atomic(output, text)
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write the export ({exc.strerror or exc})") from None
+        write_atomic(output, text)
     else:
         env.stdout.write(text)
         env.stdout.flush()
@@ -89,11 +88,16 @@ def stats(env, as_json, tm_path):
 @click.pass_obj
 def clear(env, yes, model, tm_path):
     """Delete the memory's segments (all, or one model's with --model)."""
-
-    memory = _open(env, tm_path)
-    if memory is None:
+    path = memory_path(tm_path, env.environ)
+    if not path.exists():
         click.echo("the translation memory is empty: nothing to clear", file=env.stdout)
         return
+    memory = TranslationMemory(path, create=False)
+    try:
+        memory.connect()
+    except PasseurError as error:
+        if model or not getattr(error, "malformed", False):
+            raise  # not a damaged memory (another program's file...): never deleted
     what = f"the segments of {model}" if model else "every segment"
     if not yes:
         if not env.stderr_isatty:
@@ -106,7 +110,10 @@ def clear(env, yes, model, tm_path):
             raise UsageError("nothing cleared")
     removed = memory.clear(model)
     memory.close()
-    click.echo(f"cleared {removed} segment(s) from {memory.path}", file=env.stdout)
+    if removed < 0:
+        click.echo(f"{memory.path} was damaged: replaced it with a new, empty memory", file=env.stdout)
+    else:
+        click.echo(f"cleared {removed} segment(s) from {memory.path}", file=env.stdout)
 
 
 def _open(env, tm_path):

@@ -7,7 +7,9 @@ import json
 import click
 
 from passeur.api import build_translator, choose_memory, describe_unresolved, translate_document
-from passeur.commands.options import check_output_not_input, translation_factory, translation_options, write_output
+from passeur.commands.options import (
+    check_output_not_input, note_empty, translation_factory, translation_options, warn_unresolved, write_output
+)
 from passeur.commands.progress import segment_progress
 from passeur.errors import UnresolvedError, UsageError
 from passeur.textio.reader import read_input
@@ -52,6 +54,9 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
         _stream(env, inputs, output, model or translation_model, options, source_lang, strict)
         return
     sources = [read_input(name, env.stdin) for name in inputs]
+    if not any(source.text.strip() for source in sources):
+        note_empty(env, [source.name for source in sources], "translate")
+        return
     engine = None
     results = []
     for source in sources:
@@ -77,6 +82,8 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
         totals["seconds"] = round(totals["seconds"], 3)
         click.echo(json.dumps(totals), file=env.stderr)
     unresolved = [item for _, result in results if result for item in result.fidelity.get("unresolved", [])]
+    if not strict:
+        warn_unresolved(env, len(unresolved), fmt)
     if strict and unresolved:
         raise UnresolvedError(describe_unresolved(unresolved))
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -35,11 +34,11 @@ class Term:
 class Termbase:
     """The terms of one glossary file, ready to be found in a text."""
 
-    def __init__(self, terms: Sequence[Term], path: str = "") -> None:
+    def __init__(self, terms: Sequence[Term], path: str = "", keys: Sequence[str] | None = None) -> None:
+        """`keys`, when given, are the terms' `_key`s (the parser has them already)."""
         self.terms = list(terms)
         self.path = path
-        self._by_key = {_key(t.source): t for t in self.terms}
-        self._pattern = _compile(self.terms) if self.terms else None
+        self._matcher = TermMatcher(self.terms, keys)
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -54,25 +53,20 @@ class Termbase:
         elided article before the term ("l'IA", "d’OpenAI") is left out; where terms
         overlap, the one starting first wins, then the longest.
         """
-        found: dict[str, list[re.Match]] = {}
-        for m in self._matches(text):
-            found.setdefault(_key(m.group()), []).append(m)
+        found: dict[int, list[_Match]] = {}
+        for match in self._matcher.matches(text):
+            found.setdefault(id(match.term), []).append(match)
         entries = []
-        for key, matches in found.items():
-            term = self._by_key[key]
+        for matches in found.values():
             first = matches[0]
-            aliases = tuple(dict.fromkeys(m.group() for m in matches if m.group() != first.group()))
-            entries.append(
-                Entry("term", first.group(), term.target, first.start(), first.end(), aliases=aliases, count=len(matches))
-            )
+            aliases = tuple(dict.fromkeys(m.text for m in matches if m.text != first.text))
+            entries.append(Entry("term", first.text, first.term.target, first.start, first.end, aliases=aliases,
+                                 count=len(matches)))
         return sorted(entries, key=lambda e: e.start)
 
     def occurrences(self, text: str) -> list[Entry]:
         """Every occurrence of every term, in order, one Entry each (count 1): for replacing them."""
-        return [
-            Entry("term", m.group(), self._by_key[_key(m.group())].target, m.start(), m.end())
-            for m in self._matches(text)
-        ]
+        return [Entry("term", m.text, m.term.target, m.start, m.end) for m in self._matcher.matches(text)]
 
     def override(self, entries: Iterable[Entry], text: str) -> list[Entry]:
         """The terms found in `text`, plus `entries` (names, figures) that no term replaces.
@@ -80,7 +74,7 @@ class Termbase:
         A user term overrides an entry with the same source or whose first occurrence
         lies inside one of the term's occurrences.
         """
-        spans = [(m.start(), m.end()) for m in self._matches(text)]
+        spans = [(m.start, m.end) for m in self._matcher.matches(text)]
         terms = self.find(text)
         keys = {_key(t.source) for t in terms} | {_key(a) for t in terms for a in t.aliases}
         kept = [
@@ -88,9 +82,6 @@ class Termbase:
             if _key(e.source) not in keys and not any(s <= e.start and e.end <= t for s, t in spans)
         ]
         return sorted(terms + kept, key=lambda e: e.start)
-
-    def _matches(self, text: str) -> list[re.Match]:
-        return list(self._pattern.finditer(text)) if self._pattern is not None else []
 
 
 def load_termbase(path: str | os.PathLike) -> Termbase:
@@ -127,7 +118,7 @@ def parse_termbase(text: str, path: str = "<glossary>") -> Termbase:
             raise DataFileError(path, number, reason)
         seen[key] = number
         terms.append(term)
-    return Termbase(terms, path)
+    return Termbase(terms, path, list(seen))
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -154,6 +145,8 @@ def _sniff(lines: list[tuple[int, str]]) -> str:
 
 
 def _split(line: str, delimiter: str, path: str, number: int) -> list[str]:
+    if delimiter == "\t" or '"' not in line:  # no quoting: what the csv module would do, faster
+        return [field.strip() for field in line.split(delimiter)]
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     try:
         fields = next(csv.reader([line], delimiter=delimiter, quoting=quoting, strict=True))
@@ -188,23 +181,79 @@ def _key(term: str) -> str:
     return " ".join(term.casefold().split())
 
 
-def _compile(terms: Sequence[Term]) -> re.Pattern:
-    """One pattern for all terms, longest first, so that the longest wins at each position."""
-    parts = [_term_pattern(t.source) for t in sorted(terms, key=lambda t: -len(t.source))]
-    return re.compile("|".join(parts), re.IGNORECASE)
+class _Match:
+    """One occurrence of a term in a text: where, what was written, which term."""
+
+    __slots__ = ("start", "end", "text", "term")
+
+    def __init__(self, start: int, end: int, text: str, term: Term) -> None:
+        self.start, self.end, self.text, self.term = start, end, text, term
 
 
-def _term_pattern(source: str) -> str:
-    body = ""
-    for chunk in re.split(r"(\s+|['\u2019\u02bc])", source):
-        if not chunk:
+class TermMatcher:
+    """Every glossary term found in a text in one pass (Aho–Corasick, pyahocorasick), in linear
+    time whatever the number of terms.
+
+    The text is searched in a normalised copy (case folded, apostrophes as ', each run of
+    whitespace as one space) that remembers where each character came from; a match must
+    start and end on whole characters of the original and, where the term starts or ends
+    with a letter or digit, at a word boundary there. Overlapping matches: the one starting
+    first wins, then the longest.
+    """
+
+    def __init__(self, terms: Sequence[Term], keys: Sequence[str] | None = None) -> None:
+        import ahocorasick
+
+        self._automaton = ahocorasick.Automaton()
+        for term, key in zip(terms, keys if keys is not None else map(_key, (t.source for t in terms))):
+            self._automaton.add_word(key, (len(key), _is_word(key[0]), _is_word(key[-1]), term))
+        if terms:
+            self._automaton.make_automaton()
+        self._empty = not terms
+
+    def matches(self, text: str) -> list[_Match]:
+        if self._empty or not text:
+            return []
+        folded, origin = _fold(text)
+        origin.append(len(text))
+        found = []
+        for last, (length, word_start, word_end, term) in self._automaton.iter(folded):
+            first = last - length + 1
+            start, end = origin[first], origin[last + 1]
+            if (first and origin[first - 1] == start) or origin[last] == end:
+                continue  # inside one character's case folding (ß -> ss)
+            if word_start and start and _is_word(text[start - 1]):
+                continue
+            if word_end and end < len(text) and _is_word(text[end]):
+                continue
+            found.append(_Match(start, end, text[start:end], term))
+        found.sort(key=lambda m: (m.start, m.start - m.end))
+        chosen, reached = [], 0
+        for match in found:
+            if match.start >= reached:
+                chosen.append(match)
+                reached = match.end
+        return chosen
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """The text as terms are keyed (see `_key`), and the index in `text` of each character."""
+    out: list[str] = []
+    origin: list[int] = []
+    in_space = False
+    for index, char in enumerate(text):
+        if char.isspace():
+            if not in_space:
+                out.append(" ")
+                origin.append(index)
+            in_space = True
             continue
-        if chunk.isspace():
-            body += r"\s+"
-        elif chunk in _APOSTROPHES:
-            body += f"[{_APOSTROPHES}]"
-        else:
-            body += re.escape(chunk)
-    before = r"(?<!\w)" if re.match(r"\w", source) else ""
-    after = r"(?!\w)" if re.search(r"\w$", source) else ""
-    return f"{before}(?:{body}){after}"
+        in_space = False
+        folded = "'" if char in _APOSTROPHES else char.casefold()
+        out.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(out), origin
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import threading
 import time
 import unicodedata
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
-from passeur.errors import PasseurError, UsageError
+from passeur.errors import ExitCode, PasseurError, UsageError
 
 FILE_NAME = "memory.sqlite3"
 SCHEMA_VERSION = 1
@@ -44,7 +45,11 @@ _MIGRATIONS = {
 
 
 class TranslationMemoryError(PasseurError):
-    """The translation memory file cannot be opened, written or read (exit 2)."""
+    """The translation memory file cannot be opened or read (exit 2), or written (exit 6)."""
+
+    def __init__(self, message: str, exit_code: ExitCode = ExitCode.USAGE, *, malformed: bool = False) -> None:
+        super().__init__(message)
+        self.exit_code, self.malformed = exit_code, malformed  # malformed: SQLite's "disk image is malformed"
 
 
 def memory_path(explicit: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None) -> Path:
@@ -92,6 +97,7 @@ class TranslationMemory:
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
         self._lock = threading.RLock()
+        self.damaged = 0  # rows the last `entries()` left out because they could not be read
 
     def __enter__(self) -> "TranslationMemory":
         return self
@@ -112,7 +118,7 @@ class TranslationMemory:
                 except OSError as exc:
                     raise TranslationMemoryError(
                         f"{self.path}: cannot create the translation memory ({exc.strerror or exc}): "
-                        "pass --tm with a writable path, or --no-tm") from None
+                        "pass --tm with a writable path, or --no-tm", ExitCode.CANNOT_WRITE) from None
             elif not self.path.exists():
                 raise TranslationMemoryError(f"{self.path}: no translation memory there")
             mode = "rwc" if self.create else "rw"
@@ -177,8 +183,17 @@ class TranslationMemory:
         message = str(exc)
         if _is_busy(exc):
             text = f"the translation memory stayed locked by another process ({message}); try again, or pass --no-tm"
+        elif "full" in message:
+            text = (f"no space left on the disk holding the translation memory ({message}): free some space, "
+                    "or pass --no-tm")
+            return TranslationMemoryError(f"{self.path}: {text}", ExitCode.CANNOT_WRITE)
         elif "readonly" in message or "unable to open" in message or "disk I/O" in message:
             text = f"cannot write the translation memory ({message}): pass --tm with a writable path, or --no-tm"
+            return TranslationMemoryError(f"{self.path}: {text}", ExitCode.CANNOT_WRITE)
+        elif "malformed" in message:
+            text = (f"the translation memory is damaged ({message}): `passeur tm clear --yes` replaces it with an "
+                    "empty one; or pass --tm ANOTHER_PATH or --no-tm")
+            return TranslationMemoryError(f"{self.path}: {text}", malformed=True)
         else:
             text = f"not a usable translation memory ({message}): delete the file, or pass --tm ANOTHER_PATH"
         return TranslationMemoryError(f"{self.path}: {text}")
@@ -196,7 +211,9 @@ class TranslationMemory:
                     f"AND options = ? AND source IN ({','.join('?' * len(chunk))})",
                     [model, revision, options, *chunk])
                 for source, hypotheses, n_best in rows:
-                    found[source] = (json.loads(hypotheses), n_best)
+                    decoded = _hypotheses(hypotheses)
+                    if decoded and isinstance(n_best, int):  # a damaged row is a miss: the model redoes it
+                        found[source] = (decoded, n_best)
             return found
         return self._read(work)
 
@@ -239,9 +256,15 @@ class TranslationMemory:
                 "s.created, s.used, s.hits FROM segments s LEFT JOIN fingerprints f ON f.options = s.options "
                 f"{where} ORDER BY s.created, s.source", args).fetchall()
         keys = ("model", "revision", "options", "description", "source", "hypotheses", "final", "created", "used", "hits")
+        self.damaged = 0
         for row in self._read(work):
             item = dict(zip(keys, row))
-            item["hypotheses"], item["description"] = json.loads(item["hypotheses"]), json.loads(item["description"] or "{}")
+            item["hypotheses"] = _hypotheses(item["hypotheses"])
+            description = _json(item["description"] or "{}")
+            item["description"] = description if isinstance(description, dict) else {}
+            if not item["hypotheses"] or not isinstance(item["source"], str) or not isinstance(item["final"], (str, type(None))):
+                self.damaged += 1  # written by something else, or damaged: left out
+                continue
             yield item
 
     def summarize(self) -> dict:
@@ -263,14 +286,43 @@ class TranslationMemory:
                 return conn.execute("DELETE FROM segments WHERE model = ?", (model_key(model),)).rowcount
             conn.execute("DELETE FROM fingerprints")
             return conn.execute("DELETE FROM segments").rowcount
-        removed = self._write(work)
+        try:
+            removed = self._write(work)
+        except TranslationMemoryError as error:
+            if model or not (error.malformed or self._damaged()):
+                raise
+            return self.replace_damaged()
         try:  # give the space back; another process reading may make this fail: harmless
             with self._lock:
                 self.connect().execute("VACUUM")
                 self.connect().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error:
-            pass
+        except sqlite3.Error as exc:
+            if not _is_busy(exc) and not model and self._damaged():
+                return max(removed, self.replace_damaged())
         return removed
+
+    def _damaged(self) -> bool:
+        """True when SQLite finds the file malformed (not merely locked)."""
+        try:
+            return self._read(lambda conn: conn.execute("PRAGMA quick_check").fetchone()[0]) != "ok"
+        except TranslationMemoryError as error:
+            return error.malformed
+
+    def replace_damaged(self) -> int:
+        """Clearing a damaged memory: the file (and its WAL) is replaced by a new, empty one.
+        Returns -1: how many segments it held is not knowable."""
+        self.close()
+        mode = stat.S_IMODE(os.stat(self.path).st_mode) if self.path.exists() else None
+        for path in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+        self.create = True
+        self.connect()
+        if mode is not None:
+            os.chmod(self.path, mode)
+        return -1
 
     def integrity(self) -> str:
         """SQLite's integrity check: 'ok' when the file is sound."""
@@ -307,6 +359,21 @@ def _prepare(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _json(text: object) -> object:
+    try:
+        return json.loads(text) if isinstance(text, (str, bytes)) else None
+    except ValueError:
+        return None
+
+
+def _hypotheses(text: object) -> list[str] | None:
+    """A row's hypotheses: a non-empty list of strings, else None (a damaged row)."""
+    value = _json(text)
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        return value
+    return None
 
 
 def _schema_version(conn: sqlite3.Connection) -> int:

@@ -6,6 +6,8 @@ ModelUnavailableError naming the model and the two ways out.
 """
 from __future__ import annotations
 
+import hashlib
+
 import os
 import re
 from dataclasses import dataclass
@@ -136,12 +138,17 @@ def _check_folder(name: str, path: Path, revision: str | None = None) -> Resolve
 
 
 def _folder_revision(path: Path) -> str:
-    """A revision for a local folder: its snapshot hash when it is one, else the config's mtime."""
+    """A revision for a local folder: its snapshot hash when it is one, else a digest of the
+    name, size and modification time of every file in it (weights, vocabularies, configs), so
+    that rewriting `model.safetensors` makes a new revision (the translation memory and the
+    CTranslate2 conversion cache are keyed by it). Only `stat` is read, not the weights."""
     if path.parent.name == "snapshots":
         return path.name
-    config = path / "config.json"
-    stamp = int(config.stat().st_mtime) if config.exists() else 0
-    return f"local-{stamp}"
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")):
+        info = file.stat()
+        digest.update(f"{file.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return f"local-{digest.hexdigest()[:16]}"
 
 
 def _missing_message(name: str, reason: str) -> str:

@@ -178,7 +178,10 @@ def _fields(line: str, path: str, number: int) -> list[str]:
         if field_name is None:
             continue
         if not field_name.isidentifier() or spec or conversion:
-            raise DataFileError(path, number, f"bad variable {{{field_name}}}: use a plain {{name}}")
+            written = "{" + field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            plain = "{" + field_name + "}" if field_name.isidentifier() else "{name}"
+            raise DataFileError(path, number, f"bad variable {written}: use a plain {plain} (no conversion, "
+                                              "format or index)")
         names.append(field_name)
     return names
 

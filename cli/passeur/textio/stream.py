@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import BinaryIO, Callable, Iterator, TextIO
 
-from passeur.errors import PasseurError
+from passeur.errors import InputError, PasseurError
+from passeur.textio.reader import check_unicode
 
 
 def read_requests(stream: BinaryIO) -> Iterator[dict]:
@@ -29,8 +30,13 @@ def read_requests(stream: BinaryIO) -> Iterator[dict]:
             except json.JSONDecodeError as exc:
                 yield {"line": number, "error": f"line {number} is not valid JSON: {exc.msg}"}
                 continue
-            if not isinstance(request.get("text"), str):
+            if not isinstance(request, dict) or not isinstance(request.get("text"), str):
                 yield {"line": number, "error": f'line {number}: a JSON request needs a "text" string'}
+                continue
+            try:
+                check_unicode(json.dumps(request, ensure_ascii=False), f"line {number}")
+            except InputError as error:
+                yield {"line": number, "error": str(error)}
                 continue
             yield {"line": number, **request}
         else:
@@ -60,6 +66,11 @@ def stream_translations(requests: Iterator[dict], translate: Callable[[str], obj
     return failures
 
 
+# Characters JSON leaves raw but some line readers (Python's splitlines, JavaScript) take for
+# line ends: escaped, so that one result is always exactly one line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _emit(out: TextIO, payload: dict) -> None:
-    out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    out.write(json.dumps(payload, ensure_ascii=False).translate(_LINE_BREAKS) + "\n")
     out.flush()

@@ -8,6 +8,7 @@ from typing import Callable, Iterator
 from passeur.text.document import parse_document, render_document
 from passeur.text.language import resolve_language
 from passeur.text.segmenter import Segment, split_long, split_sentences
+from passeur.textio.reader import check_unicode
 from passeur.translation.engine import TranslationEngine
 
 WINDOW = 64  # segments handed to the engine at a time: bounds memory (10,000 words: 1.26 GB peak; 256 gave 1.42 GB)
@@ -48,6 +49,7 @@ def translate_document(
     `on_progress(done, total)` is called after each window of segments.
     """
     started = time.perf_counter()
+    check_unicode(text)
     language = resolve_language(text, source_lang) if text.strip() else "fr"
     if language == "en":
         result = TranslationResult("en", text, [{"source": text, "translation": text}] if text else [])
