@@ -240,12 +240,13 @@ class _Stopped(Exception):
 
 
 def run_batch(plan: list[PlannedFile], in_dir: Path, out_dir: Path, job: Job, *, options: str, what: str = "translate",
-              jobs: int = 1, force: bool = False, progress=None) -> BatchReport:
+              jobs: int = 1, force: bool = False, progress=None, executor=None) -> BatchReport:
     """Run `job` on every planned file; return the report (failures are in it, not raised).
 
     `options` is the options fingerprint stored in the manifest. A PasseurError that is not
     about one file (the model cannot load, a bad glossary) stops the run and is raised; so
-    is KeyboardInterrupt, after the files already finished are recorded.
+    is KeyboardInterrupt, after the files already finished are recorded. `executor(todo, known)`
+    runs the files elsewhere instead (batch.ray_executor), yielding (file, outcome) as each ends.
     """
     started = time.perf_counter()
     entries = load_manifest(out_dir)
@@ -278,9 +279,9 @@ def run_batch(plan: list[PlannedFile], in_dir: Path, out_dir: Path, job: Job, *,
             raise _Stopped()
         return _process(item, in_dir, out_dir, job, options, known.get(item.name), stop, progress)
 
-    if jobs <= 1:
-        for item in todo:
-            finish(item, work(item))
+    if executor is not None or jobs <= 1:  # here one by one, or elsewhere (batch.ray_executor) as files finish
+        for item, outcome in executor(todo, known) if executor else ((item, work(item)) for item in todo):
+            finish(item, outcome)
     else:
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="passeur-batch") as pool:
             futures = {pool.submit(work, item): item for item in todo}
