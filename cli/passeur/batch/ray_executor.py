@@ -168,7 +168,8 @@ class RayExecutor:
             result = ray.get(ref)
         except ray.exceptions.RayActorError as error:
             remove_partial_outputs(item.output)
-            reason = f"its Ray worker died {RETRIES + 1} times while on it ({type(error).__name__})"
+            cause = " ".join(str(error).split())[:160]
+            reason = f"its Ray worker died while on it, {RETRIES} retries included ({type(error).__name__}: {cause})"
             return FileReport(item.name, None, "failed", reason=reason), None
         if isinstance(result, WorkerFailure):
             raise WorkerError(result.message, result.exit_code)
