@@ -63,6 +63,10 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, executor, ray_address, wor
     stopped: files finished with the same input and options are skipped (see
     OUT_DIR/.passeur-batch.json); --force redoes them.
 
+    --executor ray runs the files on Ray workers, a local instance or a cluster
+    (--ray-address), each loading the model once: the same outputs and manifest
+    (docs/scaling.md).
+
     Prints a table (file, status, segments, seconds, reason), or one JSON object with
     --json. Exit 4 when some files failed (each is listed on stderr), 2 for usage errors,
     5 when the model is not available (the run stops at once), 130 when interrupted.
@@ -71,6 +75,7 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, executor, ray_address, wor
     Examples:
       passeur batch articles/ english/
       passeur batch articles/ english/ --glob '**/*.fr.txt' --model ./opus-mt-fr-en
+      passeur batch /mnt/news/in /mnt/news/out --executor ray --ray-address auto --workers 32
     """
 
     source_dir, target_dir = runner.check_dirs(in_dir, out_dir)
