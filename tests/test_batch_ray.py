@@ -155,7 +155,7 @@ def test_a_ray_run_stopped_by_sigterm_resumes_and_survives_a_killed_worker(artic
     assert stdout == "" and "run the same command to resume" in stderr and "Traceback" not in stderr
     assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
     manifest = runner.load_manifest(out)
-    assert 1 <= len(manifest) <= 12 - 2 * 2, "the run should have been stopped midway"
+    assert 1 <= len(manifest) <= 6, "the run should have been stopped midway"
     for entry in manifest.values():  # what is recorded is finished, and finished right
         assert digests(out)[entry["output"]] == local_outputs[entry["output"]]
     assert not workers_of(token), "the Ray workers outlived the run"
@@ -174,7 +174,7 @@ def test_a_ray_run_stopped_by_sigterm_resumes_and_survives_a_killed_worker(artic
         time.sleep(0.02)
     stdout, stderr = process.communicate(timeout=DEADLINE_S)
     assert killed is not None, "no worker was killed: the run ended before one could be"
-    assert done_at_kill <= 12 - 2 * 2, "each worker should still have had files in flight"
+    assert done_at_kill <= 12 - 2 * 2, "each worker should still have had files in flight (2 each)"
     assert process.returncode == 0, stderr
     report = report_of(stdout)
     skipped = {name for name, item in report.items() if item["status"] == "skipped"}
