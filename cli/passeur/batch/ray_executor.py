@@ -102,6 +102,8 @@ class RayExecutor:
                 actor, item = pending.pop(ready)
                 outcome = self._outcome(ray, ready, item)
                 hand_out(actor)
+                if self.progress and outcome[0].segments:  # workers do not stream segments: count them per file
+                    self.progress.segments(item.name, outcome[0].segments, outcome[0].segments)
                 yield item, outcome
         finally:
             self._abandon()  # interrupted, or a whole-run error: stop the work in flight, leave no partial file
