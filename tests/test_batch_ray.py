@@ -82,6 +82,11 @@ def test_partial_outputs_of_one_file_are_removed_and_nothing_else(tmp_path):
         (tmp_path / name).write_text("…", encoding="utf-8")
     remove_partial_outputs(tmp_path / "a.en.txt")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[2:])
+    odd = [".note [v2]*.en.md.x5.part", ".note 2.en.md.x6.part", "note [v2]*.en.md"]  # glob characters in a name
+    for name in odd:
+        (tmp_path / name).write_text("…", encoding="utf-8")
+    remove_partial_outputs(tmp_path / "note [v2]*.en.md")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[2:] + odd[1:])
 
 
 # -- the real thing: a local Ray instance, 2 workers ------------------------------------------------

@@ -15,6 +15,7 @@ start-up cost of each on this project's 2-core machine.
 """
 from __future__ import annotations
 
+import glob
 import importlib.util
 import io
 import logging
@@ -45,7 +46,7 @@ class RaySettings:
 
     address: str | None = None
     workers: int = 2
-    cpus_per_worker: float = 1.0
+    cpus_per_worker: int = 1
     gpus_per_worker: float = 0.0
 
 
@@ -130,7 +131,7 @@ class RayExecutor:
         try:
             if settings.address is None:
                 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-                ray.init(address="local", num_cpus=max(1, round(settings.workers * settings.cpus_per_worker)),
+                ray.init(address="local", num_cpus=settings.workers * settings.cpus_per_worker,
                          include_dashboard=False, object_store_memory=OBJECT_STORE_BYTES, log_to_driver=False,
                          logging_level=logging.ERROR)
             else:
@@ -143,7 +144,7 @@ class RayExecutor:
         worker = ray.remote(FileWorker).options(
             num_cpus=settings.cpus_per_worker, num_gpus=settings.gpus_per_worker or None,
             max_restarts=-1, max_task_retries=RETRIES)
-        args = (self.make_job, str(self.in_dir), str(self.out_dir), self.options, max(1, int(settings.cpus_per_worker)))
+        args = (self.make_job, str(self.in_dir), str(self.out_dir), self.options, settings.cpus_per_worker)
         self._actors = [worker.remote(*args) for _ in range(settings.workers)]
         if settings.address is not None:
             self._check_shared_storage(ray)
@@ -241,9 +242,5 @@ class FileWorker:
 
 def remove_partial_outputs(output: Path) -> None:
     """Delete the temporary files an interrupted atomic write of `output` left behind."""
-    for stray in output.parent.glob(f".{_glob_escape(output.name)}.*.part"):
+    for stray in output.parent.glob(f".{glob.escape(output.name)}.*.part"):
         stray.unlink(missing_ok=True)
-
-
-def _glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
