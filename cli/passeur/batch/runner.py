@@ -208,7 +208,8 @@ class Stopped(Exception):
 
 
 def run_batch(plan: list[PlannedFile], in_dir: Path, out_dir: Path, job: Job, *, options: str, what: str = "translate",
-              jobs: int = 1, force: bool = False, progress=None, stop: threading.Event | None = None) -> BatchReport:
+              jobs: int = 1, force: bool = False, progress=None, stop: threading.Event | None = None,
+              executor=None) -> BatchReport:
     """Run `job` on every planned file; return the report (failures are in it, not raised).
 
     `options` is the options fingerprint stored in the manifest. A PasseurError that is not
@@ -216,6 +217,8 @@ def run_batch(plan: list[PlannedFile], in_dir: Path, out_dir: Path, job: Job, *,
     is KeyboardInterrupt, after the files already finished are recorded. `stop` is set as
     soon as the run is interrupted: hand the same event to whatever the job waits on (the
     shared model) so that workers stop at their next model call, not at the end of a file.
+    `executor(todo, known)` runs the files elsewhere instead (batch.ray_executor), yielding
+    (file, outcome) as each ends.
     """
     started = time.perf_counter()
     entries = load_manifest(out_dir)
@@ -247,11 +250,11 @@ def run_batch(plan: list[PlannedFile], in_dir: Path, out_dir: Path, job: Job, *,
     def work(item: PlannedFile):
         if stop.is_set():
             raise Stopped()
-        return _process(item, in_dir, out_dir, job, options, known.get(item.name), stop, progress)
+        return process_file(item, in_dir, out_dir, job, options, known.get(item.name), stop, progress)
 
-    if jobs <= 1:
-        for item in todo:
-            finish(item, work(item))
+    if executor is not None or jobs <= 1:  # here one by one, or elsewhere (batch.ray_executor) as files finish
+        for item, outcome in executor(todo, known) if executor else ((item, work(item)) for item in todo):
+            finish(item, outcome)
     else:
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="passeur-batch") as pool:
             futures = {pool.submit(work, item): item for item in todo}
@@ -276,7 +279,7 @@ def run_batch(plan: list[PlannedFile], in_dir: Path, out_dir: Path, job: Job, *,
     return BatchReport(str(in_dir), str(out_dir), what, files, time.perf_counter() - started)
 
 
-def _process(item: PlannedFile, in_dir: Path, out_dir: Path, job: Job, options: str, entry: dict | None,
+def process_file(item: PlannedFile, in_dir: Path, out_dir: Path, job: Job, options: str, entry: dict | None,
              stop: threading.Event, progress) -> tuple[FileReport, dict | None]:
     """One file, start to end: read, skip if done, run the job, write. Per-file problems
     become a failed report; errors about the whole run propagate."""

@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import json
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from passeur import __version__
-from passeur.api import build_translator, choose_memory, load_termbase, utc_now
-from passeur.batch import jobs as jobs_mod, runner
+from passeur.api import choose_memory, load_termbase, utc_now
+from passeur.batch import runner
+from passeur.batch.ray_executor import RayExecutor, RaySettings, require_ray
+from passeur.commands.batch_recipe import JobRecipe
 from passeur.commands.options import build_summary_engine, translation_factory, translation_options
 from passeur.commands.summarize import summary_options
-from passeur.errors import BatchPartialError
+from passeur.errors import BatchPartialError, UsageError
 from passeur.textio.display import json_text, printable
 from passeur.textio.writer import check_writable
 
@@ -30,6 +34,18 @@ from passeur.textio.writer import check_writable
               help="Files translated at once. The model is loaded once and runs one batch at a time "
                    "(it already uses every core); more jobs overlap reading, glossary work and writing. "
                    "Briefs are made one at a time.")
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: this process. ray: Ray workers, each loading the model once (pip install "
+                   "'passeur[ray]'); without --ray-address, a local Ray instance is started for the run.")
+@click.option("--ray-address", metavar="ADDR",
+              help="--executor ray: join this running cluster (auto, ray://host:10001). IN_DIR and OUT_DIR "
+                   "must then be on storage every node mounts at the same path.")
+@click.option("--workers", type=click.IntRange(1, 4096), default=2, show_default=True,
+              help="--executor ray: Ray workers (actors), each with its own model.")
+@click.option("--cpus-per-worker", type=click.IntRange(1, 512), default=1, show_default=True,
+              help="--executor ray: CPU cores Ray reserves for each worker (its threads).")
+@click.option("--gpus-per-worker", type=click.FloatRange(0, 64), default=0, show_default=True,
+              help="--executor ray: GPUs for each worker (0.5: two workers share one GPU).")
 @click.option("--force", is_flag=True, help="Redo every file, even those finished by an earlier run.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object instead of a table.")
 @click.option("--model", "model", metavar="M", help="Same as --translation-model.")
@@ -40,7 +56,8 @@ from passeur.textio.writer import check_writable
 @summary_options
 @translation_options
 @click.pass_obj
-def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glossary, strict, **shared):
+def batch(env, in_dir, out_dir, patterns, what, jobs, executor, ray_address, workers, cpus_per_worker, gpus_per_worker,
+          force, as_json, model, glossary, strict, **shared):
     """Translate every text and Markdown file under IN_DIR into a mirrored tree in OUT_DIR.
 
     a/b.fr.txt becomes OUT_DIR/a/b.en.txt (x.md becomes x.en.md); the model loads once.
@@ -49,6 +66,10 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glo
     OUT_DIR may not be inside it. An interrupted run (Ctrl-C, SIGTERM) resumes where it
     stopped: files finished with the same input and options are skipped (see
     OUT_DIR/.passeur-batch.json); --force redoes them.
+
+    --executor ray runs the files on Ray workers, a local instance or a cluster
+    (--ray-address), each loading the model once: the same outputs and manifest
+    (docs/scaling.md).
 
     Prints a table (file, status, segments, seconds, reason), or one JSON object with
     --json. Exit 4 when some files failed (each is listed on stderr), 2 for usage errors,
@@ -61,6 +82,7 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glo
     Examples:
       passeur batch articles/ english/
       passeur batch articles/ english/ --glob '**/*.fr.txt' --model ./opus-mt-fr-en
+      passeur batch /mnt/news/in /mnt/news/out --executor ray --ray-address auto --workers 32
     """
 
     source_dir, target_dir = runner.check_dirs(in_dir, out_dir)
@@ -69,30 +91,26 @@ def batch(env, in_dir, out_dir, patterns, what, jobs, force, as_json, model, glo
     if glossary:
         load_termbase(glossary)  # a bad glossary stops here, before any file (exit 2)
     options = _fingerprint(what, model, glossary, shared)
-    engine_options = {key: shared[key] for key in ("backend", "device", "beam_size")}
-    memory = _memory(env, shared)
+    recipe = _recipe(env, what, model, glossary, strict, shared)
     stop = threading.Event()  # set on Ctrl-C/SIGTERM: workers waiting for the model stop at once
-    model_engine = jobs_mod.SharedModel(lambda: translation_factory(env)(model, **engine_options), stop)
-    stacks = jobs_mod.per_thread(lambda: build_translator(
-        model, glossary=glossary, make_engine=model_engine.view, **engine_options, **memory))
+    job, close = recipe.build(translation_factory(env), lambda *args, **kw: build_summary_engine(env, *args, **kw),
+                              stop=stop)
     if what == "brief":
-        job = _brief_job(env, stacks, shared, glossary, strict)
         jobs = 1  # the summary engine is not shared between threads
-    else:
-        job = jobs_mod.translate_job(stacks, source_lang=shared["source_lang"], strict=strict)
+    ray = _ray_settings(executor, ray_address, workers, cpus_per_worker, gpus_per_worker)
     plan = runner.plan_batch(source_dir, target_dir, patterns or runner.DEFAULT_PATTERNS, what)
     progress = _Progress(env.stderr) if env.stderr_isatty else None
     try:
-        with runner.sigterm_as_interrupt():
+        with runner.sigterm_as_interrupt(), _executor(ray, recipe, source_dir, target_dir, options, progress) as remote:
             report = runner.run_batch(plan, source_dir, target_dir, job, options=options, what=what, jobs=jobs,
-                                      force=force, progress=progress, stop=stop)
+                                      force=force, progress=progress, stop=stop, executor=remote)
     except KeyboardInterrupt:
         env.log(f"batch stopped; finished files are recorded in {out_dir}: run the same command to resume")
         raise
     finally:
         if progress:
             progress.close()
-        stacks.close_all()
+        close()
     env.stdout.write(json_text(report.to_json()) + "\n" if as_json else render_table(report))
     env.stdout.flush()
     if shared["stats"]:
@@ -114,25 +132,43 @@ def _fingerprint(what: str, model: str | None, glossary: str | None, shared: dic
     })
 
 
-def _memory(env, shared: dict) -> dict:
-    """--tm PATH / --no-tm: each worker thread opens its own connection to the one memory file."""
-
-    return {"tm": choose_memory(shared.get("tm"), shared.get("no_tm", False), env.environ)}
-
-
-def _brief_job(env, stacks, shared: dict, glossary, strict: bool):
-    """The --what brief job: one summary engine for the run, built on the first file."""
-
-    built = []
-
-    def summary_engine():
-        if not built:
-            built.append(build_summary_engine(env, shared["engine"], shared["summary_model"], device=shared["device"]))
-        return built[0]
+def _recipe(env, what: str, model: str | None, glossary: str | None, strict: bool, shared: dict) -> JobRecipe:
+    """The job of every file as plain values (a Ray worker builds its own from it). Each
+    worker thread, or Ray worker, opens its own connection to the one memory file."""
+    memory = choose_memory(shared.get("tm"), shared.get("no_tm", False), env.environ)
+    summary, created = None, None
+    if what == "brief":
+        summary = {key: shared[key] for key in ("engine", "summary_model", "device", "prompts")}
+        created = utc_now(env.environ)
+    return JobRecipe(what, model, {key: shared[key] for key in ("backend", "device", "beam_size")}, glossary,
+                     str(memory) if memory else None, shared["source_lang"], strict, summary, created)
 
 
-    return jobs_mod.brief_job(stacks, summary_engine, strict=strict, prompts=shared["prompts"], glossary=glossary,
-                            source_lang=shared["source_lang"], created=utc_now(env.environ))
+def _ray_settings(executor: str, address, workers, cpus_per_worker, gpus_per_worker) -> RaySettings | None:
+    """--executor ray's settings (None for local); the Ray options are refused without it."""
+    context = click.get_current_context()
+    given = [f"--{name.replace('_', '-')}" for name in ("ray_address", "workers", "cpus_per_worker", "gpus_per_worker")
+             if context.get_parameter_source(name) is not ParameterSource.DEFAULT]
+    if executor == "local":
+        if given:
+            raise UsageError(f"{', '.join(given)}: only with --executor ray")
+        return None
+    if context.get_parameter_source("jobs") is not ParameterSource.DEFAULT:
+        raise UsageError("--jobs is for --executor local; with --executor ray, use --workers")
+    require_ray()
+    return RaySettings(address, workers, cpus_per_worker, gpus_per_worker)
+
+
+@contextmanager
+def _executor(settings: RaySettings | None, recipe: JobRecipe, source_dir: Path, target_dir: Path, options: str,
+              progress):
+    """None for a local run; for --executor ray, the Ray executor, closed with the block."""
+    if settings is None:
+        yield None
+        return
+    with RayExecutor(recipe.build, settings, source_dir, target_dir, options) as remote:
+        remote.progress = progress
+        yield remote
 
 
 def render_table(report) -> str:
