@@ -20,12 +20,14 @@ class EngineStats:
     segments: int = 0
     source_tokens: int = 0
     generated_tokens: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # translating, model loading apart
     cached_segments: int = 0
+    load_seconds: float = 0.0
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["seconds"] = round(self.seconds, 3)
+        data["load_seconds"] = round(self.load_seconds, 3)
         return data
 
 
