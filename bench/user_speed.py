@@ -31,6 +31,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -106,11 +107,19 @@ def prepare(work: Path, args: argparse.Namespace) -> dict:
     write_generation_config(model_dir, min_new_tokens=args.new_tokens, max_new_tokens=args.new_tokens)
     ct2_dir = ensure_converted(model_dir, "int8")
     tokenizer = MarianSentencePiece(model_dir)
-    segments = make_segments(lambda text: len(tokenizer.encode(text)), args.sentences, seed=1,
+    segments = make_segments(lambda text: len(tokenizer.encode(text)), 3 * args.sentences, seed=1,
                              median=12 if args.tiny else 28, longest=40 if args.tiny else 100)
-    document = " ".join(segments) + "\n"
+
+    def sentences_of(count: int) -> tuple[str, list[str]]:
+        text = " ".join(segments[:count]) + "\n"
+        return text, [segment.text.strip() for segment in split_sentences(text) if segment.text.strip()]
+
+    taken = args.sentences  # passeur's splitter may join two segments: take more until it finds N sentences
+    document, sentences = sentences_of(taken)
+    while len(sentences) < args.sentences and taken < len(segments):
+        taken += args.sentences - len(sentences)
+        document, sentences = sentences_of(taken)
     (work / "document.txt").write_text(document, encoding="utf-8")
-    sentences = [segment.text.strip() for segment in split_sentences(document) if segment.text.strip()]
     spec = {"model_dir": str(model_dir), "ct2_dir": str(ct2_dir), "document": str(work / "document.txt"),
             "sentences": sentences, "threads": count_cpu_threads(), "new_tokens": args.new_tokens,
             "pythonpath": os.pathsep.join(filter(None, [str(Path(__import__("passeur").__file__).resolve().parents[1]),
@@ -204,42 +213,26 @@ def measure_help(spec: dict, args) -> dict:
 
 
 def run_reaped(command: list[str], spec: dict, stdin: str, timeout: float) -> dict:
-    """`run`, reaping the child ourselves so its own peak RSS is known."""
+    """Run `command` to its end: wall seconds, its own peak RSS (MB, through GNU time), stdout, stderr.
+
+    GNU time forks the command from a small process: a child forked from this benchmark
+    would report the benchmark's own memory as its peak (Linux keeps the high-water mark
+    across fork and exec). Without GNU time, the peak RSS is None.
+    """
     env = dict(os.environ, PYTHONPATH=spec["pythonpath"])
-    begin = time.perf_counter()
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=env)
-    out, err = communicate_unreaped(process, stdin, timeout)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - begin
-    code = os.waitstatus_to_exitcode(status)
-    process.returncode = code
-    if code:
-        raise RuntimeError(f"{' '.join(command[:5])} ... exited {code}: {err.strip()[-1500:]}")
-    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "stdout": out, "stderr": err}
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "rss"
+        wrapped = [GNU_TIME, "-f", "%M", "-o", str(report), *command] if GNU_TIME else command
+        begin = time.perf_counter()
+        done = subprocess.run(wrapped, input=stdin, capture_output=True, text=True, env=env, timeout=timeout)
+        wall = time.perf_counter() - begin
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(command[:5])} ... exited {done.returncode}: {done.stderr.strip()[-1500:]}")
+        rss = int(report.read_text().split()[-1]) / 1024 if GNU_TIME else None
+    return {"wall": wall, "rss_mb": rss, "stdout": done.stdout, "stderr": done.stderr}
 
 
-def communicate_unreaped(process: subprocess.Popen, stdin: str, timeout: float) -> tuple[str, str]:
-    """Feed stdin and read both pipes to their end without letting subprocess reap the child."""
-    import threading
-
-    chunks: dict[str, str] = {}
-
-    def drain(name, pipe):
-        chunks[name] = pipe.read()
-
-    readers = [threading.Thread(target=drain, args=(name, pipe)) for name, pipe in
-               (("out", process.stdout), ("err", process.stderr))]
-    for reader in readers:
-        reader.start()
-    if stdin:
-        process.stdin.write(stdin)
-    process.stdin.close()
-    for reader in readers:
-        reader.join(timeout)
-    return chunks.get("out", ""), chunks.get("err", "")
-
-
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
 MEASURES = {"cold": measure_cold, "document": measure_document, "api": measure_api, "jsonl": measure_jsonl,
             "help": measure_help}
 
@@ -250,12 +243,12 @@ MEASURES = {"cold": measure_cold, "document": measure_document, "api": measure_a
 def summarize(runs: dict[str, list[dict]]) -> dict:
     """Medians of every number, and the ratios the goals are stated in."""
     med = {name: {key: statistics.median(r[key] for r in values) for key in values[0]
-                  if isinstance(values[0][key], (int, float))} for name, values in runs.items()}
+                  if all(isinstance(r[key], (int, float)) for r in values)} for name, values in runs.items()}
     cold, doc, api, jsonl = med["cold"], med["document"], med["api"], med["jsonl"]
     return {
         "medians": med,
         "cold_wall_x_ct2": cold["passeur_s"] / cold["ct2_s"],
-        "cold_peak_rss_mb": max(r["passeur_rss_mb"] for r in runs["cold"]),
+        "cold_peak_rss_mb": max((r["passeur_rss_mb"] or 0) for r in runs["cold"]) or None,
         "document_engine_x_ct2": (doc["passeur_tokens"] / doc["passeur_engine_s"]) / (doc["ct2_tokens"] / doc["ct2_engine_s"]),
         "document_process_x_ct2": (doc["passeur_tokens"] / doc["passeur_wall_s"]) / (doc["ct2_tokens"] / doc["ct2_wall_s"]),
         "api_x_ct2": (api["passeur_tokens"] / api["passeur_s"]) / (api["ct2_tokens"] / api["ct2_s"]),
@@ -292,7 +285,8 @@ def render(report: dict) -> str:
     ]
     rows = {
         "cold_wall_x_ct2": (f"{med['cold']['passeur_s']:.2f} s", f"{med['cold']['ct2_s']:.2f} s"),
-        "cold_peak_rss_mb": (f"{summary['cold_peak_rss_mb']:.0f} MB", f"{med['cold']['ct2_rss_mb']:.0f} MB"),
+        "cold_peak_rss_mb": (f"{summary['cold_peak_rss_mb'] or 0:.0f} MB",
+                             f"{med['cold'].get('ct2_rss_mb', 0):.0f} MB"),
         "document_engine_x_ct2": (f"{med['document']['passeur_tokens'] / med['document']['passeur_engine_s']:.0f} tok/s",
                                   f"{med['document']['ct2_tokens'] / med['document']['ct2_engine_s']:.0f} tok/s"),
         "document_process_x_ct2": (f"{med['document']['passeur_tokens'] / med['document']['passeur_wall_s']:.0f} tok/s",
@@ -304,6 +298,9 @@ def render(report: dict) -> str:
     }
     for label, key, goal, test in GOALS:
         value = summary[key]
+        if value is None:  # no GNU time: no peak RSS
+            lines.append(f"| {label} | - | - | - | {goal} | not measured |")
+            continue
         ratio = f"{value:.2f}" if key not in ("cold_peak_rss_mb", "help_s") else "-"
         met = "-" if test is None else ("yes" if test(value) else "**no**")
         lines.append(f"| {label} | {rows[key][0]} | {rows[key][1]} | {ratio} | {goal} | {met} |")

@@ -98,4 +98,4 @@ def test_user_speed_bench_runs_what_users_run(tmp_path):
     assert doc["passeur_tokens"] == doc["ct2_tokens"] == report["meta"]["sentences"] * 8
     assert 20 < summary["cold_peak_rss_mb"] < 2000
     table = out.with_suffix(".md").read_text(encoding="utf-8")
-    assert table.count("\n| ") == 8 and "python bench/user_speed.py --tiny" in table
+    assert table.count("\n| ") == 9 and "python bench/user_speed.py --tiny" in table

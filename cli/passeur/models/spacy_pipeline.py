@@ -129,8 +129,11 @@ def precompile_token_match(folder: Path) -> None:
         pattern = srsly.msgpack_loads((folder / "tokenizer").read_bytes()).get("token_match")
     except (OSError, ValueError, AttributeError):
         return
-    if isinstance(pattern, str) and len(pattern) >= _TOKEN_MATCH_MIN and hasattr(re, "_cache"):
-        re._cache[(str, pattern, 0)] = compile_cached(pattern)
+    if isinstance(pattern, str) and len(pattern) >= _TOKEN_MATCH_MIN and isinstance(getattr(re, "_cache", None), dict):
+        try:
+            re._cache[(str, pattern, 0)] = compile_cached(pattern)
+        except Exception:  # another Python's regex internals: spaCy compiles it, only slower
+            pass
 
 
 def compile_cached(pattern: str, flags: int = 0) -> re.Pattern:
