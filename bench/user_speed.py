@@ -51,6 +51,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work", help="folder for the model and caches (default: passeur's cache dir)")
     parser.add_argument("--tiny", action="store_true", help="a tiny model: a smoke test in seconds")
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--render", help="only rebuild the summary and table of a saved --out JSON file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.command = "python bench/user_speed.py " + " ".join(sys.argv[1:] if argv is None else argv)
@@ -64,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
         return run_api_child(Path(args.child))
+    if args.render:
+        return rerender(Path(args.render))
     started, load_start = time.perf_counter(), machine_load()
     work = Path(args.work) if args.work else default_work_dir(args.tiny)
     os.environ["PASSEUR_CACHE"] = str(work / "cache")
@@ -83,6 +86,17 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     table = render(report)
     out.with_suffix(".md").write_text(table, encoding="utf-8")
+    print(table)
+    return 0
+
+
+def rerender(path: Path) -> int:
+    """Summary and table again from a saved report (after a change to how they are written)."""
+    report = json.loads(path.read_text(encoding="utf-8"))
+    report["summary"] = summarize(report["runs"])
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    table = render(report)
+    path.with_suffix(".md").write_text(table, encoding="utf-8")
     print(table)
     return 0
 
@@ -256,6 +270,13 @@ def summarize(runs: dict[str, list[dict]]) -> dict:
         "help_s": med["help"]["help_s"],
         "heavy_modules_at_import": sorted({m for r in runs["help"] for m in r["heavy_modules_at_import"]}),
         "equal_lengths": all(r["passeur_tokens"] == r["ct2_tokens"] for r in runs["document"] + runs["api"]),
+        "per_run": {  # the same ratios, run by run (passeur's and the reference's runs alternate)
+            "cold_wall_x_ct2": [r["passeur_s"] / r["ct2_s"] for r in runs["cold"]],
+            "document_engine_x_ct2": [r["ct2_engine_s"] / r["passeur_engine_s"] for r in runs["document"]],
+            "document_process_x_ct2": [r["ct2_wall_s"] / r["passeur_wall_s"] for r in runs["document"]],
+            "api_x_ct2": [r["ct2_s"] / r["passeur_s"] for r in runs["api"]],
+            "jsonl_latency_x_ct2": [r["passeur_median_s"] / r["ct2_one_sentence_s"] for r in runs["jsonl"]],
+        },
     }
 
 
@@ -306,7 +327,9 @@ def render(report: dict) -> str:
         lines.append(f"| {label} | {rows[key][0]} | {rows[key][1]} | {ratio} | {goal} | {met} |")
     lines += ["", f"Heavy modules loaded by `import passeur.cli`: {', '.join(summary['heavy_modules_at_import']) or 'none'}. "
               f"Equal generated lengths on both sides: {summary['equal_lengths']}. "
-              f"jsonl first answer (cold): {med['jsonl']['passeur_first_s']:.2f} s."]
+              f"jsonl first answer (cold): {med['jsonl']['passeur_first_s']:.2f} s.",
+              "", "Ratios run by run (the table compares medians): " + "; ".join(
+                  f"{key} {', '.join(f'{v:.2f}' for v in values)}" for key, values in summary["per_run"].items()) + "."]
     return "\n".join(lines) + "\n"
 
 
