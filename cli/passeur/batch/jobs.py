@@ -48,6 +48,10 @@ class _ModelView(EngineWrapper):
         super().__init__(inner)
         self._lock, self.stats = lock, EngineStats()
 
+    def prepare(self) -> None:
+        with self._lock:  # one thread loads the shared model; the others wait for it
+            self.inner.prepare()
+
     def translate(self, sentences, n_best: int = 1):
         with self._lock:
             before = self.inner.stats.to_json()
