@@ -36,7 +36,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent / "tests")]  # the one model factory
+sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]  # speed.py's helpers, the one model factory
+
+from speed import log, machine_load  # noqa: E402
+
 SENTENCE = "Elon Musk a proposé 97,4 milliards de dollars."
 HEAVY = ("torch", "transformers", "spacy", "ctranslate2", "sentencepiece", "thinc")
 
@@ -80,20 +83,18 @@ def main(argv: list[str] | None = None) -> int:
     report = {"meta": describe(spec, args, time.perf_counter() - started, load_start),
               "warmup": {name: values[0] for name, values in runs.items()},
               "runs": {name: values[1:] for name, values in runs.items()}}
-    report["summary"] = summarize(report["runs"])
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    table = render(report)
-    out.with_suffix(".md").write_text(table, encoding="utf-8")
-    print(table)
-    return 0
+    return write_report(Path(args.out), report)
 
 
 def rerender(path: Path) -> int:
     """Summary and table again from a saved report (after a change to how they are written)."""
-    report = json.loads(path.read_text(encoding="utf-8"))
+    return write_report(path, json.loads(path.read_text(encoding="utf-8")))
+
+
+def write_report(path: Path, report: dict) -> int:
+    """Summarize the runs, write the JSON and the Markdown table next to it, print the table."""
     report["summary"] = summarize(report["runs"])
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     table = render(report)
     path.with_suffix(".md").write_text(table, encoding="utf-8")
@@ -341,17 +342,6 @@ def describe(spec: dict, args, seconds: float, load_start) -> dict:
             "repeats": args.repeats, "cores": os.cpu_count(), "load_average_start": load_start,
             "load_average_end": machine_load(), "bench_seconds": round(seconds, 1), "command": args.command.strip(),
             "python": sys.version.split()[0], "date": time.strftime("%Y-%m-%d %H:%M")}
-
-
-def machine_load() -> float | None:
-    try:
-        return round(os.getloadavg()[0], 2)
-    except (AttributeError, OSError):
-        return None
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

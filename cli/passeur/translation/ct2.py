@@ -27,7 +27,7 @@ from passeur.errors import PasseurError, UsageError
 from passeur.models.hf import quiet_transformers
 from passeur.models.store import cache_dir
 from passeur.translation.engine import ModelEngine, plan_batches
-from passeur.translation.tokenizer import HuggingFacePieces, MarianSentencePiece, supports_marian_layout
+from passeur.translation.tokenizer import HuggingFacePieces, MarianSentencePiece, read_json, supports_marian_layout
 
 SUPPORTED_MODEL_TYPES = ("marian",)  # source tokens in, target tokens out, no language prefix
 _CONVERTER_REVISION = "1"  # bump to invalidate cached conversions made by older code
@@ -310,15 +310,6 @@ def load_tokenizer(model_dir: Path):
         if cls is not None:
             return cls.from_pretrained(str(model_dir))
         return transformers.AutoTokenizer.from_pretrained(str(model_dir))
-
-
-def read_json(path: Path) -> dict:
-    """A JSON object from `path`, or {} when the file is missing or unreadable."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _model_label(model_dir: Path) -> str:

@@ -25,7 +25,7 @@ def supports_marian_layout(model_dir: str | Path) -> bool:
     folder = Path(model_dir)
     if not all((folder / name).exists() for name in FILES):
         return False
-    config = _read_json(folder / "tokenizer_config.json")
+    config = read_json(folder / "tokenizer_config.json")
     return config.get("tokenizer_class", "MarianTokenizer") == "MarianTokenizer" and not config.get("separate_vocabs")
 
 
@@ -36,7 +36,7 @@ class MarianSentencePiece:
         import sentencepiece
 
         folder = Path(model_dir)
-        config = _read_json(folder / "tokenizer_config.json")
+        config = read_json(folder / "tokenizer_config.json")
         self.vocab: dict[str, int] = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
         self.pieces = {index: piece for piece, index in self.vocab.items()}
         self.unk_id = self.vocab[config.get("unk_token") or "<unk>"]
@@ -102,7 +102,8 @@ def _split_on(text: str, specials: set[str]) -> list[str]:
     return [chunk for chunk in chunks if chunk]
 
 
-def _read_json(path: Path) -> dict:
+def read_json(path: Path) -> dict:
+    """A JSON object from `path`, or {} when the file is missing or unreadable."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
