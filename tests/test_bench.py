@@ -81,3 +81,21 @@ def test_a_failing_path_is_reported_not_fatal(tmp_path, work, monkeypatch):
     assert code == 1
     assert report["failures"][0]["path"] == "baseline" and "boom" in report["failures"][0]["error"]
     assert [r["path"] for r in report["results"]] == ["ct2"]
+
+
+def test_user_speed_bench_runs_what_users_run(tmp_path):
+    """bench/user_speed.py end to end on the tiny model: every measure, equal lengths, no heavy import."""
+    import user_speed
+
+    out = tmp_path / "user.json"
+    assert user_speed.main(["--tiny", "--repeats", "1", "--out", str(out), "--work", str(tmp_path / "work")]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    summary = report["summary"]
+    assert summary["equal_lengths"] is True and summary["heavy_modules_at_import"] == []
+    for key in ("cold_wall_x_ct2", "document_engine_x_ct2", "document_process_x_ct2", "api_x_ct2", "jsonl_latency_x_ct2"):
+        assert summary[key] > 0
+    doc = report["runs"]["document"][0]
+    assert doc["passeur_tokens"] == doc["ct2_tokens"] == report["meta"]["sentences"] * 8
+    assert 20 < summary["cold_peak_rss_mb"] < 2000
+    table = out.with_suffix(".md").read_text(encoding="utf-8")
+    assert table.count("\n| ") == 9 and "python bench/user_speed.py --tiny" in table

@@ -175,3 +175,32 @@ def test_supports_only_marian(random_model, tmp_path):
     assert ct2_engine.supports(random_model)
     (tmp_path / "config.json").write_text(json.dumps({"model_type": "qwen2"}))
     assert not ct2_engine.supports(tmp_path)
+
+
+def test_models_pull_converts_for_ctranslate2(random_model, cache_dir, monkeypatch, copy_model):
+    """`passeur models pull` leaves the CTranslate2 conversion in the cache: the first
+    translation loads it without converting (nor importing transformers)."""
+    import io
+
+    from click.testing import CliRunner
+
+    from passeur.cli import Environment, cli
+    from passeur.commands import models as models_command
+    from passeur.models.store import ResolvedModel
+
+    pulled = {"Helsinki-NLP/opus-mt-fr-en": random_model, "someone/copy": copy_model}
+    monkeypatch.setattr(models_command, "pull_model", lambda name, progress=False: ResolvedModel(name, Path(pulled[name]), "rev"))
+    for name, folder in pulled.items():
+        out, err = io.StringIO(), io.StringIO()
+        result = CliRunner().invoke(cli, ["models", "pull", name], obj=Environment(io.BytesIO(b""), out, err, {}))
+        assert result.exit_code == 0, result.output + err.getvalue()
+        assert out.getvalue().strip() == str(folder) and err.getvalue() == ""
+        assert (ct2_engine.converted_path(folder, "int8") / "model.bin").exists()
+    assert len(list(cache_dir.glob("*/model.bin"))) == 2
+
+
+def test_preconvert_leaves_models_ctranslate2_does_not_handle(chat_model, cache_dir):
+    from passeur.api import preconvert
+
+    assert preconvert(chat_model) is None
+    assert not cache_dir.exists() or not list(cache_dir.glob("*/model.bin"))

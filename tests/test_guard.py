@@ -130,3 +130,34 @@ def test_french_figures_left_in_the_output_are_replaced_whole():
     result = translate_document(sentence, GlossaryGuard(ScriptedEngine()), source_lang="fr")
     assert result.translation == "La fondatrice vise €8.3 million le March 3, 2025 pour un quai de 320 metres."
     assert result.fidelity["ok"]
+
+
+def test_guard_loads_the_model_while_names_are_extracted_then_translates(monkeypatch):
+    """The model loads during the extraction; the translation waits for it (no competing)."""
+    import threading
+
+    from passeur.fidelity import guard as guard_module
+
+    events, release = [], threading.Event()
+
+    def slow_extraction(text, termbase=None):
+        release.wait(5)
+        events.append("glossary")
+        return []
+
+    class LoadingEngine(ScriptedEngine):
+        def prepare(self):
+            events.append("load")
+            release.set()
+
+        def translate(self, sentences, n_best=1):
+            events.append("translate")
+            return super().translate(sentences, n_best=n_best)
+
+    monkeypatch.setattr(guard_module, "extract_glossary", slow_extraction)
+    guard = GlossaryGuard(LoadingEngine())
+    guard.begin_document("Le ministre a parlé.")
+    assert guard.translate_one(["Le ministre a parlé."]) == ["Le ministre a parlé."]
+    assert events == ["load", "glossary", "translate"]
+    guard.translate_one(["Encore."])  # the glossary is there: no second wait, no reload
+    assert events == ["load", "glossary", "translate", "translate"]

@@ -24,7 +24,7 @@ from passeur.models.store import (DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MOD
 from passeur.summary.factory import create_summary_engine
 from passeur.summary.source import summarize_source
 from passeur.text.language import resolve_language
-from passeur.translation.backends import create_translation_engine
+from passeur.translation.backends import create_translation_engine, preconvert
 from passeur.translation.engine import TranslationEngine
 from passeur.translation.pipeline import TranslationResult, translate_document
 
@@ -39,7 +39,7 @@ __all__ = [
     # translation memory
     "choose_memory", "memory_path", "TranslationMemory", "render_tmx",
     # models
-    "DEFAULT_TRANSLATION_MODEL", "DEFAULT_SUMMARY_MODEL", "list_cached", "pull_model", "resolve_model",
+    "DEFAULT_TRANSLATION_MODEL", "DEFAULT_SUMMARY_MODEL", "list_cached", "pull_model", "resolve_model", "preconvert",
 ]
 
 

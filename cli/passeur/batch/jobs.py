@@ -51,6 +51,10 @@ class _ModelView(EngineWrapper):
         super().__init__(inner)
         self._lock, self._stop, self.stats = lock, stop, EngineStats()
 
+    def prepare(self) -> None:
+        with self._lock:  # one thread loads the shared model; the others wait for it
+            self.inner.prepare()
+
     def translate(self, sentences, n_best: int = 1):
         if self._stop.is_set():
             raise Stopped()

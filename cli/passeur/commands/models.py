@@ -5,7 +5,7 @@ import json
 
 import click
 
-from passeur.api import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, list_cached, pull_model, resolve_model
+from passeur.api import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, list_cached, preconvert, pull_model, resolve_model
 
 
 @click.group()
@@ -45,9 +45,13 @@ def list_models(env, as_json: bool) -> None:
 @click.argument("name")
 @click.pass_obj
 def pull(env, name: str) -> None:
-    """Download model NAME (a Hub id) into the cache, only the files passeur loads."""
+    """Download model NAME (a Hub id) into the cache, only the files passeur loads; a
+    translation model is converted for CTranslate2 too, so its first use starts at once."""
 
     resolved = pull_model(name, progress=env.stderr_isatty)
+    converted = preconvert(resolved.path)
+    if converted is not None and env.stderr_isatty:
+        env.log(f"converted for CTranslate2: {converted}")
     click.echo(str(resolved.path), file=env.stdout)
 
 

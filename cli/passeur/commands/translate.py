@@ -75,11 +75,13 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
     text = render_translations(results, fmt)
     write_output(env, output, text)
     if stats:
-        totals = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "seconds": 0.0, "cached_segments": 0}
+        totals = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "seconds": 0.0, "cached_segments": 0,
+                  "engine_seconds": 0.0, "load_seconds": 0.0}
         for _, result in results:
             for key in totals:
                 totals[key] += result.stats.get(key, 0) if result else 0
-        totals["seconds"] = round(totals["seconds"], 3)
+        for key in ("seconds", "engine_seconds", "load_seconds"):
+            totals[key] = round(totals[key], 3)
         click.echo(json.dumps(totals), file=env.stderr)
     unresolved = [item for _, result in results if result for item in result.fidelity.get("unresolved", [])]
     if not strict:

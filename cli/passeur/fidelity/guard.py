@@ -42,12 +42,8 @@ class GlossaryGuard(EngineWrapper):
 
     # -- documents -----------------------------------------------------------------------
     def begin_document(self, text: str) -> None:
-        """Start extracting the document's glossary, in the background.
-
-        Loading spaCy and running it take a second or two; the model translates the first
-        sentences meanwhile (its forward pass releases the GIL), and the glossary is only
-        needed once their hypotheses are back.
-        """
+        """Start extracting the document's glossary, in the background: it overlaps with the
+        model's loading (see `translate`)."""
 
         self._glossary = _background().submit(extract_glossary, text, self.termbase)
         self._status = {}
@@ -68,6 +64,12 @@ class GlossaryGuard(EngineWrapper):
 
     # -- TranslationEngine -----------------------------------------------------------------
     def translate(self, sentences: Sequence[str], n_best: int = 1) -> list[list[str]]:
+        if isinstance(self._glossary, Future) and not self._glossary.done():
+            # Load the model while the names are extracted, then translate with every core:
+            # translating during the extraction (spaCy's load is a second of Python) makes both
+            # compete for the cores and the GIL, and the translation is what a document waits for.
+            self.inner.prepare()
+            self.glossary  # noqa: B018 - wait for it
         model_inputs = [_put_terms(sentence, self.termbase) for sentence in sentences]
         options = self.inner.translate(model_inputs, n_best=max(self.n_best, n_best))
         results = []

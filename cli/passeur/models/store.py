@@ -31,6 +31,20 @@ class ResolvedModel:
     revision: str
 
 
+def cache_dir(kind: str) -> Path:
+    """passeur's own cache for `kind` (converted models, prepared spaCy and language-id data):
+    $PASSEUR_CACHE/kind, else the user cache dir."""
+    base = os.environ.get("PASSEUR_CACHE")
+    if not base:
+        try:
+            from platformdirs import user_cache_dir
+
+            base = user_cache_dir("passeur")
+        except ImportError:
+            base = str(Path.home() / ".cache" / "passeur")
+    return Path(base).expanduser() / kind
+
+
 def is_hub_offline(environ: dict | None = None) -> bool:
     """True when the environment forbids reaching the Hub."""
     env = os.environ if environ is None else environ

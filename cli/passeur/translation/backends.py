@@ -34,6 +34,16 @@ def create_translation_engine(
     return MarianEngine(resolved.path, **options)
 
 
+def preconvert(model_dir, device: str = "auto"):
+    """Convert a model folder for CTranslate2 now, when the default backend would use it (what
+    `passeur models pull` does, so the first translation does not wait for it, nor import
+    transformers); the converted folder, or None when CTranslate2 does not handle the model."""
+    if choose_backend("auto", model_dir) != "ctranslate2":
+        return None
+    chosen = ct2_engine.pick_device(device)
+    return ct2_engine.ensure_converted(model_dir, ct2_engine.pick_compute_type(chosen, None))
+
+
 def choose_backend(backend: str, model_dir) -> str:
     """auto: CTranslate2 (int8 on CPU, float16 on GPU; about 10x the speed of plain
     transformers here) when it is installed and handles the model, else transformers."""

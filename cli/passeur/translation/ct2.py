@@ -5,8 +5,10 @@ The first use converts the model folder to CTranslate2's format and caches it on
 cached copy. Conversion happens in a temporary folder renamed into place, under a file
 lock, so concurrent processes never see a half-written model.
 
-Inputs are tokenized with the model's own Hugging Face tokenizer, sorted by length and
-cut into batches by a token budget; outputs come back in input order.
+Inputs are tokenized like the model's MarianTokenizer, without transformers or torch
+(`tokenizer.MarianSentencePiece`; other tokenizers through transformers), sorted by length
+and cut into batches by a token budget; outputs come back in input order. Only the first
+conversion of a model imports transformers (`passeur models pull` does it ahead).
 """
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ from typing import Sequence
 
 from passeur.errors import PasseurError, UsageError
 from passeur.models.hf import quiet_transformers
+from passeur.models.store import cache_dir
 from passeur.translation.engine import ModelEngine, plan_batches
+from passeur.translation.tokenizer import HuggingFacePieces, MarianSentencePiece, read_json, supports_marian_layout
 
 SUPPORTED_MODEL_TYPES = ("marian",)  # source tokens in, target tokens out, no language prefix
 _CONVERTER_REVISION = "1"  # bump to invalidate cached conversions made by older code
@@ -89,15 +93,7 @@ def count_cpu_threads() -> int:
 
 def cache_root() -> Path:
     """Where converted models live: $PASSEUR_CACHE/ct2, else the user cache dir."""
-    base = os.environ.get("PASSEUR_CACHE")
-    if not base:
-        try:
-            from platformdirs import user_cache_dir
-
-            base = user_cache_dir("passeur")
-        except ImportError:
-            base = str(Path.home() / ".cache" / "passeur")
-    return Path(base).expanduser() / "ct2"
+    return cache_dir("ct2")
 
 
 def conversion_key(model_dir: Path, quantization: str) -> str:
@@ -191,7 +187,10 @@ class CT2Engine(ModelEngine):
     @property
     def tokenizer(self):
         if self._tokenizer is None:
-            self._tokenizer = load_tokenizer(self.model_dir)
+            if supports_marian_layout(self.model_dir):
+                self._tokenizer = MarianSentencePiece(self.model_dir)
+            else:
+                self._tokenizer = HuggingFacePieces(load_tokenizer(self.model_dir))
         return self._tokenizer
 
     def load(self):
@@ -216,6 +215,7 @@ class CT2Engine(ModelEngine):
                 self.batch_tokens = 8192 if self.device == "cuda" else 4096  # measured best on CPU, beams 1 and 4
             self.tokenizer  # noqa: B018 - load it now so load time is counted once
             self.load_seconds = time.perf_counter() - started
+            self.stats.load_seconds += self.load_seconds
         return self._translator
 
     # -- TranslationEngine -------------------------------------------------------------
@@ -231,10 +231,11 @@ class CT2Engine(ModelEngine):
 
     def translate_scored(self, sentences: Sequence[str], n_best: int = 1) -> list[list[tuple[str, float]]]:
         """Like `translate`, with each hypothesis' score (length-normalised log-probability)."""
-        todo, results, started = self._begin_run(sentences, [("", 0.0)])
+        todo, results, _ = self._begin_run(sentences, [("", 0.0)])
         if not todo:
             return results
         translator = self.load()
+        started = time.perf_counter()  # loading is counted apart, in stats.load_seconds
         tokens = {i: self._source_tokens(sentences[i]) for i in todo}
         lengths = {i: len(tokens[i]) for i in todo}
         batches = plan_batches(todo, lengths, self.batch_tokens)
@@ -281,21 +282,21 @@ class CT2Engine(ModelEngine):
         return max_len, max(1, min_len)
 
     def _encode_uncached(self, text: str) -> tuple[int, ...]:
-        return tuple(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+        return tuple(self.tokenizer.encode(text))
 
     def _source_tokens(self, text: str) -> list[str]:
-        return self.tokenizer.convert_ids_to_tokens(list(self._encode(text)))
+        return [self.tokenizer.piece(index) for index in self._encode(text)]
 
     def _detokenize(self, hypotheses: list[list[str]]) -> list[str]:
-        ids = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in hypotheses]
-        return self.tokenizer.batch_decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+        return [self.tokenizer.decode(pieces) for pieces in hypotheses]
 
     def _position_limit(self) -> int:
         return int(self._config.get("max_position_embeddings") or 512)
 
 
 def load_tokenizer(model_dir: Path):
-    """The model's Hugging Face tokenizer; the Marian class directly when it is one (no torch import)."""
+    """The model's Hugging Face tokenizer; the Marian class directly when it is one (no torch import).
+    The engine needs it only for folders without Marian's files; benchmarks use it as the reference."""
     import warnings
 
     import transformers
@@ -309,15 +310,6 @@ def load_tokenizer(model_dir: Path):
         if cls is not None:
             return cls.from_pretrained(str(model_dir))
         return transformers.AutoTokenizer.from_pretrained(str(model_dir))
-
-
-def read_json(path: Path) -> dict:
-    """A JSON object from `path`, or {} when the file is missing or unreadable."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _model_label(model_dir: Path) -> str:

@@ -20,12 +20,14 @@ class EngineStats:
     segments: int = 0
     source_tokens: int = 0
     generated_tokens: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # translating, model loading apart
     cached_segments: int = 0
+    load_seconds: float = 0.0
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["seconds"] = round(self.seconds, 3)
+        data["load_seconds"] = round(self.load_seconds, 3)
         return data
 
 
@@ -52,6 +54,9 @@ class TranslationEngine(abc.ABC):
     def describe(self) -> dict:
         """Model id, revision, backend and device, for provenance and `--format json`."""
         return {"engine": type(self).__name__}
+
+    def prepare(self) -> None:
+        """Load the model now, if it is not loaded yet (a wrapper may overlap it with other work)."""
 
     def begin_document(self, text: str) -> None:
         """Called before a document's sentences are translated (wrappers use it)."""
@@ -98,6 +103,9 @@ class EngineWrapper(TranslationEngine):
     def describe(self) -> dict:
         return self.inner.describe()
 
+    def prepare(self) -> None:
+        self.inner.prepare()
+
     def begin_document(self, text: str) -> None:
         self.inner.begin_document(text)
 
@@ -132,6 +140,13 @@ class ModelEngine(TranslationEngine):
 
     def max_input_tokens(self) -> int:
         return max(8, min(MAX_INPUT_TOKENS, self._position_limit() // 2))
+
+    def prepare(self) -> None:
+        self.load()
+
+    @abc.abstractmethod
+    def load(self):
+        """Load the model once; later calls return it."""
 
     def describe(self) -> dict:
         return {"engine": self.kind, "model": self.name, "revision": self.revision,

