@@ -165,7 +165,7 @@ def measure_cold(spec: dict, args) -> dict:
 def measure_document(spec: dict, args) -> dict:
     ours = run_reaped(passeur("--model", spec["model_dir"], "--no-tm", "--stats", spec["document"]), spec, "",
                       args.timeout)
-    stats = json.loads(ours["stderr"].strip().splitlines()[-1])
+    stats = json.loads(next(line for line in reversed(ours["stderr"].splitlines()) if line.startswith("{")))  # --stats
     ref = run_reaped(reference(spec, "document"), spec, "\n".join(spec["sentences"]) + "\n", args.timeout)
     result = json.loads(ref["stdout"])
     return {"passeur_tokens": stats["generated_tokens"], "passeur_engine_s": stats["engine_seconds"],
