@@ -167,7 +167,9 @@ def _check(fields: list[str], delimiter: str, path: str, number: int) -> Term:
     for column, value in (("source", fields[0]), ("target", fields[1])):
         if not value:
             raise DataFileError(path, number, f"empty {column} term")
-        size = len(value.encode("utf-8"))
+        if len(value) <= MAX_FIELD_BYTES // 4:
+            continue  # at most 4 UTF-8 bytes a character: a shorter term is within the limit
+        size = len(value.encode("utf-8", "surrogatepass"))
         if size > MAX_FIELD_BYTES:
             reason = f"{column} term is {size} bytes long; the limit is {MAX_FIELD_BYTES} bytes"
             raise DataFileError(path, number, reason)
