@@ -55,6 +55,10 @@ def errors(source: str, text: str, summary: bool = False) -> list[tuple]:
     ("La BEI a adopté un budget de 300 millions d'euros, dont 100 millions d'euros déjà signés.",
      "The EIB approved 300 million euros, of which 100 million has been signed."),
     ("Mille femmes ont manifesté.", "1,000 women demonstrated."),
+    ("Il a étudié l'histoire à la fin des années 80.", "He read history in the late Eighties."),
+    ("Il achetait des armes au milieu des années 1990.", "He bought weapons in the mid-1990's."),
+    ("Les fonds, 24 milliards, iront aux banques.", "The funds, 24 billion, go to the banks."),
+    ("Il y a dix ans, le site a fermé.", "A decade ago, the site closed."),
     ("Le numéro de novembre 1954 du journal Problème en parle.",
      "The November issue of the magazine Problems in 1954 mentions it."),
 ])
@@ -88,6 +92,27 @@ def test_a_scale_slip_is_repaired_in_place():
     result, fixed = verdict("Il a perdu 5 milliards d'euros.", "He lost 5 million Euro.")
     assert [(i.status, i.found) for i in result.errors] == [("altered", "5 million Euro")]
     assert fixed == "He lost 5 billion Euro."
+
+
+@pytest.mark.parametrize("text, repaired", [
+    ("On his account it lost almost five million Euro.", "On his account it lost almost five billion Euro."),
+    ("It was valued at 4,488.88 billion euros.", None),
+])
+def test_a_wrong_scale_word_is_swapped_in_place(text, repaired):
+    source = ("Il lui a fait perdre près de cinq milliards d'euros." if repaired else
+              "Elle valait 4 488,88 millions d'euros.")
+    result, fixed = verdict(source, text)
+    assert result.errors
+    assert fixed == (repaired or "It was valued at 4,488.88 million euros.")
+
+
+def test_a_name_written_without_its_accents_on_purpose_is_not_rewritten():
+    """"Muslimov" for "Müslümov": reported, but a repair would put accents into English."""
+    source = "Le berger Shirali Müslümov aurait vécu 168 ans."
+    text = "The shepherd Shirali Muslimov is said to have lived 168 years."
+    result, fixed = verdict(source, text)
+    assert [(i.status, i.found) for i in result.issues] == [("altered", "Shirali Muslimov")]
+    assert fixed == text
 
 
 def test_a_short_name_misspelt_by_one_letter_is_an_altered_error():

@@ -71,8 +71,9 @@ def grade(status: str, kind: str, *, summary: bool, certain: bool = True) -> str
     if status == UNEXPECTED:  # in a translation, an invented amount is an error; an extra
         # count, year or ordinal is often the translator's ("the last 16", "24/7", "9pm")
         return ERROR if summary or kind in ("money", "percent", "quantity") else WARNING
-    if kind in FIGURE_KINDS:  # uncertain: a small number in words ("dix ans" may be "a decade")
-        return ERROR if certain else WARNING
+    if kind in FIGURE_KINDS:  # a small number in words may be rendered otherwise ("dix ans" as
+        # "a decade"): its absence is uncertain; another value in its place is not
+        return ERROR if certain or status == ALTERED else WARNING
     if kind == "term":
         return ERROR
     if kind == "person":

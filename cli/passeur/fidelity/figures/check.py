@@ -17,7 +17,7 @@ from passeur.fidelity.entry import Entry, Mention
 from passeur.fidelity.figures.en import find_figures
 from passeur.fidelity.figures.fr import extract_figures
 from passeur.fidelity.figures.values import month_names, significant_digits
-from passeur.fidelity.figures.repair import repair
+from passeur.fidelity.figures.repair import repair, swap_scale
 from passeur.fidelity.issue import WARNING, Issue, altered, missing, unexpected
 
 _PAIR_FLOOR = 0.5  # digit similarity from which two figures count as one, altered
@@ -68,7 +68,9 @@ def check_figures(figures, mentions: list[Mention], in_names: set[int], text: st
         if i is not None:
             loose.remove(i)
             converted = _converted(value, mentions[i].value)
-            slip = _is_slip(value, mentions[i].value)
+            slip = _is_slip(value, mentions[i].value) and (
+                not mentions[i].extra.get("words")  # words: only a scale word may be put right
+                or swap_scale(mentions[i].text, mentions[i].value, value) is not None)
             keyed.append(((index, mentions[i].start), altered(
                 entry, mentions[i], summary=summary, severity=WARNING if converted else None,
                 repairable=slip and not converted,
@@ -114,6 +116,8 @@ def matches(expected: Hashable, found: Hashable, currencies: set[str]) -> bool:
     if covers(expected, found):
         return True
     kind, other = expected[0], found[0]
+    if _scale_implied(expected, found) or _scale_implied(found, expected):
+        return True
     if kind == "number" and other in ("money", "quantity", "percent", "points"):
         return expected[1] == found[-1]
     if kind == "money" and other == "number":
@@ -124,6 +128,14 @@ def matches(expected: Hashable, found: Hashable, currencies: set[str]) -> bool:
     if other in ("ordinal", "number", "century") and kind != other:
         return integer == _integer(found[-1])
     return kind == "number" and other == "date" and found[3] == integer
+
+
+def _scale_implied(scaled: Hashable, bare: Hashable) -> bool:
+    """"24 milliards ... 24 more", "25 millions, ... 3,5": a small bare number stands for a
+    scaled one written nearby (the scale is said once)."""
+    if bare[0] != "number" or scaled[0] not in ("number", "money") or not 0 < abs(bare[1]) < 1000:
+        return False
+    return any(bare[1].scaleb(power) == scaled[-1] for power in (6, 9, 12))
 
 
 def _integer(value) -> int | None:
@@ -195,14 +207,20 @@ def _pair(unmatched, loose, summary: bool, source_length: int, text_length: int)
 
 
 def _is_slip(expected: Hashable, found: Hashable) -> bool:
-    """Whether `found` is `expected` mis-written (a digit or two, the scale, the format), so that
-    putting the source's value in its place repairs it rather than rewrites another figure."""
+    """Whether `found` is `expected` mis-written (a digit or two, the scale, the format, a unit
+    or currency left out), so that putting the source's value in its place repairs it rather
+    than rewrites another figure ("£9 ($14)" for "9 £ (10 €)" is a conversion, not a slip)."""
+    kind_a, kind_b = _FAMILY.get(expected[0], expected[0]), _FAMILY.get(found[0], found[0])
+    if kind_a == "number" and kind_b in ("money", "quantity", "percent"):  # the unit added
+        found, kind_b = ("number", found[-1]), "number"
+    a, b = _digits(expected), _digits(found)
+    if kind_a != kind_b:  # "1.7" for 1,7 %: the unit left out, the digits right
+        return kind_b == "number" and kind_a in ("money", "percent", "quantity") and \
+            significant_digits(expected) == significant_digits(found)
+    if kind_a in ("money", "quantity") and expected[1] != found[1]:
+        return expected[-1] == found[-1]
     if _likeness(expected, found, True) is not None:
         return True
-    kind_a, kind_b = _FAMILY.get(expected[0], expected[0]), _FAMILY.get(found[0], found[0])
-    if kind_a != kind_b:
-        return False
-    a, b = _digits(expected), _digits(found)
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) <= 2
 
 

@@ -79,11 +79,16 @@ _SPELLED_SCALED = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "
 # "a billion dollars", "two million people": a spelled number before a large scale.
 SPELLED_LED = re.compile(
     "(?P<num>" + "|".join(n for w in _SPELLED_SCALED for n in (w, w.capitalize())) + ")"
-    rf"(?={S}(?:(?i:million|billion|trillion)s?(?!\w)|(?i:percent|per cent)(?!\w))){TAILS}")
-DECADE = re.compile(r"(?P<decade>\d{3}0)['’]?s(?!\w)|(?<![\w'’])['’]?(?P<short>[1-9]0)['’]?s(?!\w)")
+    rf"(?=(?:{S}(?:(?i:million|billion|trillion)s?(?!\w)|(?i:percent|per cent)(?!\w))"
+    rf"|(?:{S}|-)(?:{_UNIT_ALT})(?![\w²/'’]))){TAILS}")
+DECADE = re.compile(r"(?P<decade>\d{3}0)['’]?s(?!\w)|(?<![\w'’])['’]?(?P<short>[1-9]0)['’]?s(?!\w)"
+                    r"|(?<![\w-])(?P<word>(?i:twenties|thirties|forties|fifties|sixties|seventies|eighties|"
+                    r"nineties))(?!\w)")
+_DECADE_WORDS = {w: 1900 + 10 * (i + 2) for i, w in enumerate(
+    "twenties thirties forties fifties sixties seventies eighties nineties".split())}
 YEAR = rf"(?:,?{S}(?P<year>\d{{4}}))"
 MONTH_DAY = re.compile(
-    rf"(?P<month>{MONTH}){S}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d){YEAR}?(?!\w)")
+    rf"(?P<month>{MONTH}){S}(?:the{S})?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d){YEAR}?(?!\w)")
 DAY_MONTH = re.compile(
     rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:{S}of)?{S}(?P<month>{MONTH}){YEAR}?(?!\w)")
 MONTH_YEAR = re.compile(rf"(?P<month>{MONTH}){YEAR}(?!\w)")
@@ -103,7 +108,7 @@ _TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "ei
          "ninety": 90}
 SPELLED = re.compile(r"\b(?:" + "|".join(_SPELLED_NUMBERS + _SPELLED_ORDINALS + list(_TENS))
                      + r")\b", re.IGNORECASE)
-_TRIGGER = re.compile(r"\d+|million|billion|trillion|(?i:percent|per cent)")
+_TRIGGER = re.compile(r"\d+|million|billion|trillion|(?i:percent|per cent|ties\b)")
 _BEFORE, _AFTER = 16, 50
 _MARKS = "_.,/:"  # "9:30" holds no "30" of its own
 
@@ -155,9 +160,10 @@ def _from_words(mention: Mention, converted) -> Mention:
     start, end = converted.to_original(mention.start, mention.end)
     extra = dict(mention.extra)
     kind = mention.value[0]
-    if converted.from_words(mention.start, mention.end) and (
-            kind == "ordinal" or kind == "number" and abs(mention.value[1]) < 1000):
-        extra["spelled"] = True
+    if converted.from_words(mention.start, mention.end):
+        extra["words"] = True  # never rewritten by a repair: words are not a slip of digits
+        if kind == "ordinal" or kind == "number" and abs(mention.value[1]) < 1000:
+            extra["spelled"] = True
     return Mention(mention.kind, converted.original[start:end], start, end, mention.value, extra)
 
 
@@ -298,13 +304,17 @@ def _build_date(match: re.Match, start: int) -> Mention | None:
 
 
 def _locate_decade(match: re.Match) -> int | None:
-    if match.group("decade") and glued(match.string, match.start(), _MARKS):
+    if match.group("decade") and glued(match.string, match.start(), _MARKS) and not \
+            match.string[:match.start()].lower().endswith(("mid-", "early-", "late-", "pre-", "post-")):
         return None
     return match.start()
 
 
 def _build_decade(match: re.Match, start: int) -> Mention:
-    decade = int(match.group("decade") or 1900 + int(match.group("short")))
+    if match.group("word"):
+        decade = _DECADE_WORDS[match.group("word").lower()]
+    else:
+        decade = int(match.group("decade") or 1900 + int(match.group("short")))
     return _mention(match, start, "date", ("decade", decade))
 
 

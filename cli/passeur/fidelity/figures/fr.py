@@ -160,7 +160,7 @@ def _from_words(entry: Entry, converted) -> Entry | None:
         return replace(entry, start=start, end=end)
     source = converted.original[start:end]
     kind = entry.value[0]
-    bare = kind in ("number", "ordinal") or (kind == "date" and entry.value[2] is None)
+    bare = kind in ("number", "ordinal", "time") or (kind == "date" and entry.value[2] is None)
     if kind == "number" and abs(entry.value[1]) < 10:
         return None
     bare = bare and (kind != "number" or abs(entry.value[1]) < 1000)

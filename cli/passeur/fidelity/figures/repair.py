@@ -24,6 +24,11 @@ def repair(found: str, found_value: Hashable, expected_value: Hashable, target: 
            nonstandard: bool = False) -> str:
     """The text to put in place of `found` so that it states `expected_value`."""
     kind = found_value[0]
+    if expected_value[0] == "number" and kind in ("money", "quantity"):  # the unit, added, stays
+        expected_value = (*found_value[:-1], expected_value[-1])
+    swapped = None if nonstandard else swap_scale(found, found_value, expected_value)
+    if swapped is not None:
+        return swapped
     if nonstandard or kind != expected_value[0] or found_value[1:-1] != expected_value[1:-1] \
             and kind in ("money", "quantity"):
         return target
@@ -43,17 +48,50 @@ def repair(found: str, found_value: Hashable, expected_value: Hashable, target: 
     if ratio != 1 and ratio not in (Decimal(10) ** p for p in (3, 6, 9, 12)):
         return target
     candidate = (expected_amount / ratio).normalize()
-    if ratio == 1 or (1 <= candidate < 1000 and -candidate.as_tuple().exponent <= 3):
+    if (ratio == 1 and candidate < 10 ** 6) or (candidate >= 1 and -candidate.as_tuple().exponent <= 3):
         return found[:numeral.start()] + _styled(candidate, numeral.group()) + found[numeral.end():]
     scale = _SCALE.match(found, numeral.end())
     end = scale.end() if scale else numeral.end()
     for power in (12, 9, 6):
         short = (expected_amount / Decimal(10) ** power).normalize()
         if short >= 1 and -short.as_tuple().exponent <= 3:
-            return found[:numeral.start()] + format(short, "f") + " " + _WORDS[power] + found[end:]
+            return found[:numeral.start()] + _styled(short, numeral.group()) + " " + _WORDS[power] + found[end:]
     if expected_amount < 10 ** 6:  # no scale word: the digits, grouped
-        return found[:numeral.start()] + _styled(expected_amount, "1,000") + found[end:]
+        return found[:numeral.start()] + group_thousands(expected_amount) + found[end:]
     return target
+
+
+_SCALE_WORD = re.compile(r"(?<![\w])(thousand|million|billion|trillion|bn|mn|tn|m|k)(s?)(?![\w'’])",
+                         re.IGNORECASE)
+_POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "k": 3, "m": 6, "mn": 6,
+           "bn": 9, "tn": 12}
+_ABBREVIATIONS = {3: "k", 6: "m", 9: "bn", 12: "tn"}
+
+
+def swap_scale(found: str, found_value: Hashable, expected_value: Hashable) -> str | None:
+    """`found` with its one scale word put right ("five million Euro" -> "five billion Euro",
+    "4,488.88 billion" -> "4,488.88 million"), when only the scale differs; else None."""
+    implied = expected_value[0] == "number" and found_value[0] in ("money", "quantity")
+    if not implied and (found_value[0] != expected_value[0] or found_value[1:-1] != expected_value[1:-1]):
+        return None
+    found_amount, expected_amount = Decimal(found_value[-1]), Decimal(expected_value[-1])
+    if not found_amount or not expected_amount:
+        return None
+    ratio = (found_amount / expected_amount).normalize()
+    shift = next((p for p in (-9, -6, -3, 3, 6, 9) if ratio == Decimal(10) ** p), None)
+    words = [m for m in _SCALE_WORD.finditer(found)
+             if not (m.group(1).lower() in ("m", "k") and not found[max(0, m.start() - 1):m.start()].isdigit())]
+    if shift is None or len(words) != 1:
+        return None
+    word = words[0]
+    power = _POWERS[word.group(1).lower()] - shift
+    if power not in _WORDS and power != 3:
+        return None
+    new = (_ABBREVIATIONS[power] if len(word.group(1)) <= 2 else
+           {3: "thousand", **_WORDS}[power]) + word.group(2)
+    if word.group(1)[:1].isupper():
+        new = new.capitalize()
+    return found[:word.start()] + new + found[word.end():]
 
 
 def _styled(amount: Decimal, like: str) -> str:
@@ -62,7 +100,7 @@ def _styled(amount: Decimal, like: str) -> str:
     if decimals and -amount.as_tuple().exponent <= decimals:
         amount = amount.quantize(Decimal(1).scaleb(-decimals))
     text = format(amount, "f")
-    if "," in like or (amount >= 10000 and "." not in text):
+    if "," in like:
         text = group_thousands(amount)
     return text
 

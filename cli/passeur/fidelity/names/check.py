@@ -56,7 +56,8 @@ def check_names(names, text: str, blocked, summary: bool):
             severity = (ERROR if untranslated else WARNING if variant
                         else grade(ALTERED, entry.kind, summary=summary, certain=entry.certain))
             keyed.append(((index, start), Issue(ALTERED, entry.kind, entry.source, entry.target,
-                                                found, start, end, severity=severity)))
+                                                found, start, end, severity=severity,
+                                                repairable=untranslated or _slip(entry.target, found))))
         elif not summary:  # a person named in part, or by a single word, is not surely dropped
             single = len([w for w in _TOKEN.findall(entry.target) if w.lower() not in _PARTICLES]) < 2
             partly = entry.kind == "person" and (single or _named_in_part(entry, text))
@@ -72,6 +73,16 @@ def _named_in_part(entry: Entry, text: str) -> bool:
             if fold(word) in words or any(is_variant(word, w) for w in words if w[:1] == fold(word)[:1]):
                 return True
     return False
+
+
+def _slip(expected: str, found: str) -> bool:
+    """A misspelling a repair may put right: one letter off, and no accent the English text
+    left out on purpose ("Muslimov" for "Müslümov", "Pompeii" for "Pompéi": no repair)."""
+    from rapidfuzz.distance import Levenshtein
+
+    if found.isascii() and not expected.isascii():
+        return False
+    return Levenshtein.distance(_normal(expected), _normal(found)) <= 1
 
 
 def _normal(name: str) -> str:
@@ -140,9 +151,9 @@ def check_english_names(names, english_names: Sequence[Mention], covered,
              for index, e in names), key=lambda item: item[0], default=(0.0, -1, None))
         if score:
             severity = grade(ALTERED, entry.kind, summary=summary, certain=entry.certain)
-            keyed.append(((index, mention.start), Issue(ALTERED, entry.kind, entry.source,
-                                                        entry.target, mention.text, mention.start,
-                                                        mention.end, severity=severity)))
+            keyed.append(((index, mention.start), Issue(
+                ALTERED, entry.kind, entry.source, entry.target, mention.text, mention.start,
+                mention.end, severity=severity, repairable=_slip(entry.target, mention.text))))
         else:
             keyed.append(unexpected(mention, summary=summary))
         reported.append((mention.start, mention.end))
