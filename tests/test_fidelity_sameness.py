@@ -203,6 +203,29 @@ def test_spelled_numbers_map_back_to_their_words():
     assert (mention.text, mention.value) == ("Forty percent", ("percent", Decimal(40)))
 
 
+def test_an_odd_et_separates_two_numbers():
+    """Only "vingt et un" ... "soixante et onze" join with "et": a range is two numbers."""
+    converted = convert("entre deux cent et quatre cent mille euros", "fr")
+    assert converted.text == "entre 200 et 400000 euros"
+    assert convert("Vingt et un, trente et un.", "fr").text == "21, 31."
+
+
+def test_a_day_after_a_weekday_may_be_a_date():
+    assert errors("Le samedi 18 octobre sera travaillé, pour le vendredi 24.",
+                  "Saturday, October 18 will be a workday, so that Friday, October 24 is off.") == []
+
+
+@pytest.mark.parametrize("expected, found, repaired", [
+    ("Sam Altman", "Sam Altmann", True),        # a letter doubled
+    ("Barack Obama", "Barack Obamu", True),     # a sure person: the last letter too
+    ("Aristote Onassis", "Aristotle Onassis", False),  # a letter added: another spelling
+])
+def test_which_name_slips_a_repair_puts_right(expected, found, repaired):
+    result = check([Entry("person", expected, expected)], f"He met {found} there.", english_names=[])
+    (issue,) = result.issues
+    assert issue.repairable is repaired
+
+
 def test_a_sign_is_read_only_where_it_is_one():
     assert convert("Il fait moins quinze degrés.", "fr").text == "Il fait -15 degrés."
     assert convert("Il y a au moins trois morts.", "fr").text == "Il y a au moins 3 morts."

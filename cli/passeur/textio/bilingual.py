@@ -10,14 +10,16 @@
 A unit's id is the one the file gives, else its 1-based position. A unit with no
 translation yet (no `<target>`, no English variant) has `translation` None. A file that
 cannot be read, or is malformed, raises DataFileError naming the file and the line. XML is
-parsed with lxml (line numbers for every element; entities are never resolved, nothing is
-fetched).
+read with the standard library's expat parser, which gives every element its line; external
+entities are never fetched.
 """
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 
 from passeur.errors import DataFileError, InputError
 
@@ -50,8 +52,9 @@ def read_units(path: str | Path) -> list[Unit]:
         raise InputError(str(path), error.strerror or "cannot be read") from error
     if kind == "jsonl":
         return _read_jsonl(path, data)
-    root = _parse_xml(path, data)
-    return _read_tmx(path, root) if kind == "tmx" else _read_xliff(path, root)
+    root, lines = _parse_xml(path, data)
+    reader = _read_tmx if kind == "tmx" else _read_xliff
+    return reader(path, root, lines)
 
 
 def _read_jsonl(path: Path, data: bytes) -> list[Unit]:
@@ -78,15 +81,35 @@ def _read_jsonl(path: Path, data: bytes) -> list[Unit]:
     return units
 
 
-def _parse_xml(path: Path, data: bytes):
-    from lxml import etree
+def _parse_xml(path: Path, data: bytes) -> tuple[ET.Element, dict]:
+    """The document's root and each element's line, by expat (no external entity is read)."""
+    builder = ET.TreeBuilder()
+    lines: dict = {}
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    def name(raw: str) -> str:
+        return "{" + raw if "}" in raw else raw
+
+    def start(tag, attributes):
+        lines[builder.start(name(tag), {name(k): v for k, v in attributes.items()})] = \
+            parser.CurrentLineNumber
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda tag: builder.end(name(tag))
+    parser.CharacterDataHandler = builder.data
     try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        line = error.position[0] if error.position else None
-        raise DataFileError(str(path), line, f"malformed XML ({error.msg})") from error
+        parser.Parse(data, True)
+        return builder.close(), lines
+    except (expat.ExpatError, AssertionError) as error:
+        line = getattr(error, "lineno", None)
+        reason = expat.errors.messages.get(error.code, str(error)) if hasattr(error, "code") else str(error)
+        raise DataFileError(str(path), line, f"malformed XML ({reason})") from error
+
+
+def _each(element, local: str):
+    """`element` and its descendants whose tag, namespace aside, is `local`, in document order."""
+    return (e for e in element.iter() if _local(e.tag) == local)
 
 
 def _local(tag) -> str:
@@ -103,56 +126,56 @@ def _text(element) -> str:
     return "".join(parts)
 
 
-def _read_tmx(path: Path, root) -> list[Unit]:
+def _read_tmx(path: Path, root, lines: dict) -> list[Unit]:
     if _local(root.tag) != "tmx":
-        raise DataFileError(str(path), root.sourceline, "not a TMX document (no <tmx> root)")
+        raise DataFileError(str(path), lines.get(root), "not a TMX document (no <tmx> root)")
     units = []
-    for tu in root.iter("{*}tu"):
+    for tu in _each(root, "tu"):
         variants: dict[str, str] = {}
-        for tuv in tu.iter("{*}tuv"):
+        for tuv in _each(tu, "tuv"):
             lang = (tuv.get(_XML_LANG) or tuv.get("lang") or "").lower()
-            seg = next(tuv.iter("{*}seg"), None)
+            seg = next(_each(tuv, "seg"), None)
             if seg is None:
-                raise DataFileError(str(path), tuv.sourceline, "<tuv> without <seg>")
+                raise DataFileError(str(path), lines.get(tuv), "<tuv> without <seg>")
             variants.setdefault(lang.split("-")[0].split("_")[0], _text(seg))
         if "fr" not in variants:
-            raise DataFileError(str(path), tu.sourceline, "<tu> without a French <tuv>")
+            raise DataFileError(str(path), lines.get(tu), "<tu> without a French <tuv>")
         given = tu.get("tuid")
         units.append(Unit(given or str(len(units) + 1), variants["fr"], variants.get("en"),
-                          tu.sourceline))
+                          lines.get(tu)))
     return units
 
 
-def _read_xliff(path: Path, root) -> list[Unit]:
+def _read_xliff(path: Path, root, lines: dict) -> list[Unit]:
     if _local(root.tag) != "xliff":
-        raise DataFileError(str(path), root.sourceline, "not an XLIFF document (no <xliff> root)")
+        raise DataFileError(str(path), lines.get(root), "not an XLIFF document (no <xliff> root)")
     version = root.get("version", "")
     namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if version.startswith("2") or namespace == _XLIFF_2:
-        return _read_xliff2(path, root)
+        return _read_xliff2(path, root, lines)
     units = []
-    for tu in root.iter("{*}trans-unit"):
-        source = next(tu.iter("{*}source"), None)
+    for tu in _each(root, "trans-unit"):
+        source = next(_each(tu, "source"), None)
         if source is None:
-            raise DataFileError(str(path), tu.sourceline, "<trans-unit> without <source>")
-        target = next(tu.iter("{*}target"), None)
+            raise DataFileError(str(path), lines.get(tu), "<trans-unit> without <source>")
+        target = next(_each(tu, "target"), None)
         units.append(Unit(tu.get("id") or str(len(units) + 1), _text(source),
-                          None if target is None else _text(target), tu.sourceline))
+                          None if target is None else _text(target), lines.get(tu)))
     return units
 
 
-def _read_xliff2(path: Path, root) -> list[Unit]:
+def _read_xliff2(path: Path, root, lines: dict) -> list[Unit]:
     units = []
-    for unit in root.iter("{*}unit"):
-        segments = list(unit.iter("{*}segment"))
+    for unit in _each(root, "unit"):
+        segments = list(_each(unit, "segment"))
         for index, segment in enumerate(segments, 1):
-            source = next(segment.iter("{*}source"), None)
+            source = next(_each(segment, "source"), None)
             if source is None:
-                raise DataFileError(str(path), segment.sourceline, "<segment> without <source>")
-            target = next(segment.iter("{*}target"), None)
+                raise DataFileError(str(path), lines.get(segment), "<segment> without <source>")
+            target = next(_each(segment, "target"), None)
             unit_id = unit.get("id")
             if unit_id and len(segments) > 1:
                 unit_id = f"{unit_id}/{segment.get('id') or index}"
             units.append(Unit(unit_id or str(len(units) + 1), _text(source),
-                              None if target is None else _text(target), segment.sourceline))
+                              None if target is None else _text(target), lines.get(segment)))
     return units

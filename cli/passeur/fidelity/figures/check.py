@@ -22,8 +22,8 @@ from passeur.fidelity.issue import WARNING, Issue, altered, missing, unexpected
 
 _PAIR_FLOOR = 0.5  # digit similarity from which two figures count as one, altered
 _FAMILY = {"points": "percent", "century": "ordinal", "decade": "date"}
-_CONVERTIBLE = [{"km", "mi"}, {"m", "ft"}, {"cm", "in"}, {"kg", "lb"}, {"°C", "°F"},
-                {"km/h", "mph"}, {"l", "gal"}, {"ha", "acre"}, {"km²", "sq mi"}, {"t", "lb"}]
+_CONVERTIBLE = [{"km", "m", "cm", "mm", "mi", "ft", "in"}, {"kg", "g", "mg", "t", "lb", "Mt"},
+                {"°C", "°F"}, {"km/h", "mph"}, {"l", "cl", "ml", "gal"}, {"ha", "acre", "km²", "m²", "sq mi"}]
 _SCALED = r"[ \u00a0-]?(?i:thousand|million|billion|trillion|bn|mn|m\b|k\b|%|per ?cent)"
 _CURRENCY_WORDS = {"USD": r"\$|dollars?", "EUR": r"€|euros?", "GBP": r"£|pounds?|sterling",
                    "JPY": r"¥|yen", "CHF": r"francs?|CHF", "CAD": r"C\$|dollars?", "CNY": "yuan"}
@@ -122,12 +122,14 @@ def matches(expected: Hashable, found: Hashable, currencies: set[str]) -> bool:
         return expected[1] == found[-1]
     if kind == "money" and other == "number":
         return expected[2] == found[1] and expected[1] in currencies
+    if kind == "time" and other == "number" and expected[2] == 0:  # "à 8h le soir": "at 8 in the evening"
+        return found[1] in (expected[1], expected[1] - 12)
     integer = _integer(expected[-1]) if kind in ("number", "ordinal", "century") else None
     if integer is None:
         return False
     if other in ("ordinal", "number", "century") and kind != other:
         return integer == _integer(found[-1])
-    return kind == "number" and other == "date" and found[3] == integer
+    return False
 
 
 def _scale_implied(scaled: Hashable, bare: Hashable) -> bool:

@@ -118,6 +118,9 @@ def extract_figures(text: str) -> list[Entry]:
     out = []
     for i, entry in enumerate(entries):
         alternatives = list(shared.get(i, ()))
+        weekday = _WEEKDAY_BEFORE.search(read, max(0, entry.start - 12), entry.start)
+        if weekday and entry.value[0] == "number" and 1 <= entry.value[1] <= 31:  # "vendredi 24"
+            alternatives.append(("date", None, None, int(entry.value[1])))
         group = ambiguous_group(entry.source) if entry.value[0] in _AMOUNTS else None
         if group is not None and group[0] == ",":  # "2,700": 2.7 by the rules, 2,700 by habit
             scale = entry.value[-1] / parse_french_number(_NUMERAL_IN.search(entry.source).group())
@@ -137,6 +140,7 @@ def extract_figures(text: str) -> list[Entry]:
 
 
 _AMOUNTS = ("money", "percent", "points", "number", "quantity")
+_WEEKDAY_BEFORE = re.compile(r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+$", re.IGNORECASE)
 _NUMERAL_IN = re.compile(NUM)
 _HALF = re.compile(rf"{S}et{S}demie?(?!\w)")
 
@@ -163,7 +167,7 @@ def _from_words(entry: Entry, converted) -> Entry | None:
     bare = kind in ("number", "ordinal", "time") or (kind == "date" and entry.value[2] is None)
     if kind == "number" and abs(entry.value[1]) < 10:
         return None
-    bare = bare and (kind != "number" or abs(entry.value[1]) < 1000)
+    bare = bare and (kind != "number" or abs(entry.value[1]) < 100)
     return replace(entry, source=source, start=start, end=end, target=format_value(entry.value),
                    certain=not bare)
 

@@ -24,6 +24,10 @@ _WORDS = {
 }
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 _ZERO = re.compile(r"(?<![\w'’])z[ée]ro(?![\w'’])", re.IGNORECASE)  # alone, too: "taux zéro"
+# "et" inside a French number only in "vingt et un" ... "soixante et onze": any other (a
+# range, "deux cent et quatre cent mille"; "millions et une") is two numbers, not one.
+_ODD_ET = re.compile(r"(?:(?<!vingt)(?<!trente)(?<!quarante)(?<!cinquante)(?<!soixante)(?<=\w)\s+et\s+"
+                     r"|(?<=\w)\s+et\s+(?!un\b|une\b|onze\b|uni[eè]me))", re.IGNORECASE)
 _LOW_ORDINAL = re.compile(r"(?:premi(?:er|ère)|secon(?:d|de)|deuxième|troisième)s?", re.IGNORECASE)
 _SIGN = re.compile(r"(?<!\w)(plus|moins)\s+$", re.IGNORECASE)
 _NOT_A_SIGN = re.compile(r"(?<!\w)(?:au|du|de|des|non|pas|ne|n'|le|la|les|en|un|une|bien|beaucoup|"
@@ -80,12 +84,16 @@ def convert(text: str, language: str) -> Converted:
         start = max(start, done)
         pieces.append(text[done:start])
         length += start - done
-        piece = text[start:end]
-        out = _ZERO.sub("0", alpha2digit(piece, language))
-        if out != piece:
-            piece = _align(piece, out, start, length, regions)
-        pieces.append(piece)
-        length += len(piece)
+        # Read apart what an odd "et" separates ("deux cent et quatre cent mille" is a range).
+        cut = start
+        for part in [*(m.start() for m in _ODD_ET.finditer(text, start, end)), end]:
+            piece = text[cut:part]
+            out = _ZERO.sub("0", alpha2digit(piece, language)) if piece.strip() else piece
+            if out != piece:
+                piece = _align(piece, out, cut, length, regions)
+            pieces.append(piece)
+            length += len(piece)
+            cut = part
         done = end
     pieces.append(text[done:])
     return Converted(text, "".join(pieces), tuple(regions))

@@ -52,12 +52,15 @@ def check_names(names, text: str, blocked, summary: bool):
             start, end, variant = near
             spans.append((start, end))
             found = text[start:end]
-            untranslated = found == entry.source and entry.source != entry.target
+            untranslated = (found == entry.source and entry.source != entry.target
+                            and (" " in found or not found.isascii()))  # "Maison Blanche", not "Mexico"
+            certain = entry.certain or _letter_slip(entry.target, found)
             severity = (ERROR if untranslated else WARNING if variant
-                        else grade(ALTERED, entry.kind, summary=summary, certain=entry.certain))
+                        else grade(ALTERED, entry.kind, summary=summary, certain=certain))
             keyed.append(((index, start), Issue(ALTERED, entry.kind, entry.source, entry.target,
                                                 found, start, end, severity=severity,
-                                                repairable=untranslated or _slip(entry.target, found))))
+                                                repairable=untranslated or _slip(entry.target, found,
+                                                                                 entry.certain))))
         elif not summary:  # a person named in part, or by a single word, is not surely dropped
             single = len([w for w in _TOKEN.findall(entry.target) if w.lower() not in _PARTICLES]) < 2
             partly = entry.kind == "person" and (single or _named_in_part(entry, text))
@@ -75,14 +78,29 @@ def _named_in_part(entry: Entry, text: str) -> bool:
     return False
 
 
-def _slip(expected: str, found: str) -> bool:
-    """A misspelling a repair may put right: one letter off, and no accent the English text
-    left out on purpose ("Muslimov" for "Müslümov", "Pompeii" for "Pompéi": no repair)."""
-    from rapidfuzz.distance import Levenshtein
-
+def _slip(expected: str, found: str, certain: bool = True) -> bool:
+    """A misspelling a repair may put right: one letter changed in place, or a letter doubled
+    or undoubled ("Altmann"); not an ending ("Anatolie" / "Anatolia"), not a letter added
+    ("Aristote" / "Aristotle"), not an accent the English left out on purpose ("Muslimov")."""
     if found.isascii() and not expected.isascii():
         return False
-    return Levenshtein.distance(_normal(expected), _normal(found)) <= 1
+    a, b = _normal(expected), _normal(found)
+    if len(a) == len(b):  # a sure person's last letter too; an uncertain name's ending may be English
+        return _letter_slip(expected, found, ending=certain)
+    short, long_ = sorted((a, b), key=len)
+    if len(long_) - len(short) != 1:
+        return False
+    i = next((k for k, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
+    return long_[:i] + long_[i + 1:] == short and i > 0 and long_[i] == long_[i - 1]
+
+
+def _letter_slip(expected: str, found: str, ending: bool = False) -> bool:
+    """One letter changed in place ("Hollywood" / "Holtywood"): a slip even for a name that may
+    be a common word, unless it is the last letter, where French and English endings differ
+    ("Mercure" / "Mercury", "Judée" / "Judea", "Tolède" / "Toledo")."""
+    a, b = _normal(expected), _normal(found)
+    differ = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return len(a) == len(b) >= 4 and len(differ) == 1 and (ending or differ[0] != len(a) - 1)
 
 
 def _normal(name: str) -> str:
@@ -153,7 +171,7 @@ def check_english_names(names, english_names: Sequence[Mention], covered,
             severity = grade(ALTERED, entry.kind, summary=summary, certain=entry.certain)
             keyed.append(((index, mention.start), Issue(
                 ALTERED, entry.kind, entry.source, entry.target, mention.text, mention.start,
-                mention.end, severity=severity, repairable=_slip(entry.target, mention.text))))
+                mention.end, severity=severity, repairable=_slip(entry.target, mention.text, entry.certain))))
         else:
             keyed.append(unexpected(mention, summary=summary))
         reported.append((mention.start, mention.end))
