@@ -55,7 +55,8 @@ _UNITS = {
     "miles": "mi", "mile": "mi", "feet": "ft", "foot": "ft", "ft": "ft", "inches": "in",
     "lbs": "lb", "lb": "lb", "mph": "mph", "gallons": "gal", "acres": "acre",
     "square miles": "sq mi", "litre": "l", "liter": "l", "meter": "m", "metre": "m",
-    "kilometre": "km", "kilometer": "km",
+    "kilometre": "km", "kilometer": "km", "centimetre": "cm", "centimeter": "cm",
+    "millimetre": "mm", "millimeter": "mm",
 }
 _UNIT_ALT = "|".join(re.escape(u).replace(r"\ ", S) for u in sorted(_UNITS, key=len, reverse=True))
 _MONTHS = month_names("en")
@@ -126,7 +127,10 @@ def find_figures(text: str, *, spelled: bool = False) -> list[Mention]:
     converted = convert(text, "en") if spelled else None
     read = converted.text if converted is not None else text
     candidates = scan_rules(read, _RULES, _TRIGGER, _BEFORE, _AFTER)
-    if spelled:
+    if spelled:  # "two-litre", "four percent": no digit brings them into a scan window
+        led = next(i for i, rule in enumerate(_RULES) if rule[0] is SPELLED_LED)
+        candidates += [(start, m.end(), led, m) for m in SPELLED_LED.finditer(read)
+                       if (start := _locate_spelled(m)) is not None]
         rank = len(_RULES)
         candidates += [(m.start(), m.end(), rank, m) for m in SPELLED.finditer(read)]
         candidates += [(m.start(), m.end(), rank + 1, m) for m in HOURS.finditer(read)]
@@ -213,6 +217,13 @@ def _take_french_leftovers(text: str, mentions: list[Mention]) -> list[Mention]:
 def format_target(value: Hashable) -> str:
     """House-style English for a figure value ("$97.4 billion", "March 1", "19th century")."""
     return format_value(value)
+
+
+def _locate_spelled(match: re.Match) -> int | None:
+    """A number in words before a unit counts from two up ("a degree", "une t" are no figures)."""
+    if match.groupdict().get("unit") and match.group("num").lower() in ("a", "an", "one"):
+        return None
+    return _locate_numeral(match)
 
 
 def _locate_numeral(match: re.Match) -> int | None:
@@ -362,7 +373,7 @@ _RULES: list[_Rule] = [  # on equal spans, the earlier rule wins
     (MONTH_DAY, _locate_plain, _build_date), (DAY_MONTH, _locate_plain, _build_date),
     (MONTH_YEAR, _locate_plain, _build_date), (NUMERIC_DATE, _locate_plain, _build_date),
     (NUMERAL_LED, _locate_numeral, _build_numeral_led),
-    (SPELLED_LED, _locate_numeral, _build_numeral_led), (DECADE, _locate_decade, _build_decade),
+    (SPELLED_LED, _locate_spelled, _build_numeral_led), (DECADE, _locate_decade, _build_decade),
     (TIME, _locate_plain, _build_time),
     (ORDINAL, _locate_plain, _build_ordinal),
 ]

@@ -92,7 +92,8 @@ _SPELLED = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "s
 # "un milliard de dollars", "deux millions de tonnes": a spelled number before a large scale.
 SPELLED_LED = re.compile(
     r"(?P<num>" + "|".join(n for w in _SPELLED for n in (w, w.capitalize())) + ")"
-    rf"(?={S}(?:(?:millions?|milliards?|billions?)(?!\w)|pour(?:{S}|-)?cents?(?!\w)|%))"
+    rf"(?={S}(?:(?:millions?|milliards?|billions?)(?!\w)|pour(?:{S}|-)?cents?(?!\w)|%"
+    rf"|(?:{_UNIT_ALT})(?![\w²/'’])))"
     rf"(?:{MONEY_TAIL}|{PERCENT_TAIL}|{QUANTITY_TAIL}|{NUMBER_TAIL})")
 DECADE = re.compile(rf"[Aa]nnées{S}(?P<decade>\d{{4}}|[1-9]0)(?!\d)")
 _COUNT_BEFORE = re.compile(
@@ -111,7 +112,7 @@ def extract_figures(text: str) -> list[Entry]:
     """
     converted = convert(text, "fr")
     read = converted.text
-    candidates = scan_rules(read, _RULES, _TRIGGER, _BEFORE, _AFTER)
+    candidates = scan_rules(read, _RULES, _TRIGGER, _BEFORE, _AFTER) + _spelled_led(read)
     entries = [_RULES[rank][2](match, start) for start, _, rank, match in merge_longest(candidates)]
     entries = [_half_more(entry, read) for entry in entries]
     shared = shared_units([(e.start, e.end, e.source, e.value) for e in entries], read, "fr")
@@ -140,6 +141,13 @@ def extract_figures(text: str) -> list[Entry]:
 
 
 _AMOUNTS = ("money", "percent", "points", "number", "quantity")
+
+
+def _spelled_led(text: str) -> list[tuple]:
+    """"deux litres", "trois pour cent" anywhere (no digit brings them into a scan window)."""
+    rank = next(i for i, rule in enumerate(_RULES) if rule[0] is SPELLED_LED)
+    return [(start, m.end(), rank, m) for m in SPELLED_LED.finditer(text)
+            if (start := _locate_spelled(m)) is not None]
 _WEEKDAY_BEFORE = re.compile(r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+$", re.IGNORECASE)
 _NUMERAL_IN = re.compile(NUM)
 _HALF = re.compile(rf"{S}et{S}demie?(?!\w)")
@@ -173,6 +181,13 @@ def _from_words(entry: Entry, converted) -> Entry | None:
 
 
 # Locators: where a candidate figure starts (a minus sign taken in), None to reject it.
+
+def _locate_spelled(match: re.Match) -> int | None:
+    """A number in words before a unit counts from two up ("a degree", "une t" are no figures)."""
+    if match.groupdict().get("unit") and match.group("num").lower() in ("un", "une"):
+        return None
+    return _locate_numeral(match)
+
 
 def _locate_numeral(match: re.Match) -> int | None:
     return signed_start(match.string, match.start("num"))
@@ -346,7 +361,7 @@ _Rule = tuple[re.Pattern, Callable[[re.Match], "int | None"], Callable[[re.Match
 _RULES: list[_Rule] = [  # on equal spans, the earlier rule wins
     (MONEY_PREFIX, _locate_money, _build_money),
     (NUMERAL_LED, _locate_numeral, _build_numeral_led),
-    (SPELLED_LED, _locate_numeral, _build_numeral_led), (DECADE, _locate_decade, _build_decade),
+    (SPELLED_LED, _locate_spelled, _build_numeral_led), (DECADE, _locate_decade, _build_decade),
     (DAY_MONTH, _locate_date, _build_date),
     (MONTH_YEAR, _locate_date, _build_date), (NUMERIC_DATE, _locate_date, _build_date),
     (TIME, _locate_time, _build_time), (ORDINAL, _locate_ordinal, _build_ordinal),

@@ -28,6 +28,10 @@ _ZERO = re.compile(r"(?<![\w'’])z[ée]ro(?![\w'’])", re.IGNORECASE)  # alone
 # range, "deux cent et quatre cent mille"; "millions et une") is two numbers, not one.
 _ODD_ET = re.compile(r"(?:(?<!vingt)(?<!trente)(?<!quarante)(?<!cinquante)(?<!soixante)(?<=\w)\s+et\s+"
                      r"|(?<=\w)\s+et\s+(?!un\b|une\b|onze\b|uni[eè]me))", re.IGNORECASE)
+# A scale word alone is no number: "des milliards", "millions of people", "a thousand" (the
+# "a" is read by the figure rules).
+_BARE_SCALE = re.compile(r"(?:milliers|millions|milliards|billions|thousands?|millions?|billions?|"
+                         r"trillions?|hundreds)", re.IGNORECASE)
 _LOW_ORDINAL = re.compile(r"(?:premi(?:er|ère)|secon(?:d|de)|deuxième|troisième)s?", re.IGNORECASE)
 _SIGN = re.compile(r"(?<!\w)(plus|moins)\s+$", re.IGNORECASE)
 _NOT_A_SIGN = re.compile(r"(?<!\w)(?:au|du|de|des|non|pas|ne|n'|le|la|les|en|un|une|bien|beaucoup|"
@@ -109,6 +113,7 @@ def _align(original: str, out: str, offset: int, length: int, regions: list) -> 
         digits = "".join(t for t, _ in b[j1:j2])
         before = "".join(t for t, _ in a[max(0, i1 - 2):i1])
         if tag == "equal" or not digits.strip() or _LOW_ORDINAL.fullmatch(written.strip()) or (
+                _BARE_SCALE.fullmatch(written.strip())) or (
                 _SCALE_ONLY.fullmatch(written.strip()) and _AFTER_DIGITS.search(before)):
             pieces.append(written)  # the same, a scale word after digits ("2 millions",
             length += len(written)  # "pour cent"), or "premier", "second": as written

@@ -20,9 +20,9 @@ from passeur.fidelity.names.gazetteer import lookup_english
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\-‐‑–]+")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 # French romanisation -> English, applied to folded letters, longest first.
-_ROMANISATION = [("iy", "y"), ("tch", "ch"), ("sch", "sh"), ("dj", "j"), ("ou", "u"), ("ch", "sh"),
-                 ("kh", "h"), ("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("y", "i"),
-                 ("w", "v"), ("j", "i"), ("z", "s")]
+_ROMANISATION = [("iy", "y"), ("ij", "i"), ("tch", "ch"), ("sch", "sh"), ("dj", "j"), ("ou", "u"),
+                 ("ch", "sh"), ("kh", "h"), ("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"),
+                 ("w", "v")]
 
 
 @functools.lru_cache(maxsize=65536)
