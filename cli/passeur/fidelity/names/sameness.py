@@ -20,6 +20,11 @@ from passeur.fidelity.names.gazetteer import lookup_english
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\-‐‑–]+")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 # French romanisation -> English, applied to folded letters, longest first.
+# French endings of place and people names and their English form ("Anatolie" / "Anatolia",
+# "Judée" / "Judea", "Caucasiens" / "Caucasians"), and particles a name may go without.
+_ENDINGS = {"ie": "ia", "ee": "ea", "iens": "ians", "ien": "ian", "iennes": "ians", "ienne": "ian"}
+_ENDING = re.compile(r"(?:iennes|ienne|iens|ien|ie|ee)$")
+_OPTIONAL_PARTICLES = frozenset("el al ibn bin ben".split())
 _ROMANISATION = [("iy", "y"), ("ij", "i"), ("tch", "ch"), ("sch", "sh"), ("dj", "j"), ("ou", "u"),
                  ("ch", "sh"), ("kh", "h"), ("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"),
                  ("w", "v")]
@@ -40,6 +45,9 @@ def variant_key(name: str) -> str:
     words = []
     for word in fold(name).split():
         word = "".join(c for c in word if c.isalnum())
+        if word in _OPTIONAL_PARTICLES:  # "Bashar El Assad" / "Bashar Assad"
+            continue
+        word = _ENDING.sub(lambda m: _ENDINGS[m.group()], word)
         for french, english in _ROMANISATION:
             word = word.replace(french, english)
         words.append(word[:-1] if word.endswith("e") and len(word) > 3 else word)
