@@ -160,6 +160,14 @@ def test_a_unit_converted_is_a_warning_not_repaired():
     assert fixed == text
 
 
+def test_a_conversion_in_brackets_is_a_warning_a_wrong_currency_slip_an_error():
+    source = "Il a offert 97,4 milliards de dollars."
+    result, fixed = verdict(source, "It offered $97.4 billion (€80 billion).")
+    assert result.ok and [(i.status, i.severity) for i in result.issues] == [("unexpected", "warning")]
+    result, _ = verdict(source, "It offered €97.5 billion.")
+    assert [(i.status, i.severity) for i in result.issues] == [("altered", "error")]
+
+
 # -- the English name finder -------------------------------------------------------------------------
 
 def test_the_english_name_finder_skips_contractions_days_and_common_nouns():

@@ -87,10 +87,13 @@ def missing(index: int, entry: Entry, *, summary: bool = False,
     return (index, -1), Issue(MISSING, entry.kind, entry.source, entry.target, None, severity=severity)
 
 
-def unexpected(mention, *, summary: bool) -> tuple[tuple, Issue]:
+def unexpected(mention, *, summary: bool, gloss: bool = False) -> tuple[tuple, Issue]:
+    """An item the source does not support; a `gloss` (a conversion the translator added in
+    brackets, "£9 ($14)") is a warning in a translation."""
+    severity = WARNING if gloss and not summary else grade(UNEXPECTED, mention.kind, summary=summary)
     return (float("inf"), mention.start), Issue(
         UNEXPECTED, mention.kind, None, None, mention.text, mention.start, mention.end,
-        severity=grade(UNEXPECTED, mention.kind, summary=summary), repairable=False)
+        severity=severity, repairable=False)
 
 
 def altered(entry: Entry, mention, *, summary: bool, severity: str | None = None,

@@ -67,7 +67,8 @@ def check_figures(figures, mentions: list[Mention], in_names: set[int], text: st
                                           source_length, len(text)):
         if i is not None:
             loose.remove(i)
-            converted = _converted(value, mentions[i].value)
+            converted = _converted(value, mentions[i].value) and not summary  # a summary
+            # restates the source's figures: one in another unit or currency is unsupported
             slip = _is_slip(value, mentions[i].value) and (
                 not mentions[i].extra.get("words")  # words: only a scale word may be put right
                 or swap_scale(mentions[i].text, mentions[i].value, value) is not None)
@@ -79,8 +80,15 @@ def check_figures(figures, mentions: list[Mention], in_names: set[int], text: st
         elif not summary:
             keyed.append(missing(index, entry))
     for i in loose:
-        keyed.append(unexpected(mentions[i], summary=summary))
+        keyed.append(unexpected(mentions[i], summary=summary, gloss=_gloss(mentions, i, text)))
     return keyed
+
+
+def _gloss(mentions: list[Mention], i: int, text: str) -> bool:
+    """Whether mention i restates the figure before it in brackets or after a slash."""
+    if i == 0 or mentions[i].value[0] != mentions[i - 1].value[0]:
+        return False
+    return re.fullmatch(r"\s*[(/]\s*|\s+or\s+", text[mentions[i - 1].end:mentions[i].start]) is not None
 
 
 def mention_values(mention: Mention) -> tuple:
@@ -182,7 +190,12 @@ def _year(value: Hashable) -> int | None:
 
 
 def _converted(expected: Hashable, found: Hashable) -> bool:
-    """A quantity stated in another unit of the same dimension (km / miles, °C / °F)."""
+    """A figure stated in another unit of the same dimension (km / miles, °C / °F), or an
+    amount in another currency ("10 €" / "$14"): the translator converted it."""
+    if expected[0] == found[0] == "money":  # not a slip of one digit: "€97.5bn" for $97.4bn
+        a, b = _digits(expected), _digits(found)
+        slip = len(a) == len(b) and sum(x != y for x, y in zip(a, b)) <= 1
+        return expected[1] != found[1] and expected[2] != found[2] and not slip
     if expected[0] != "quantity" or found[0] != "quantity" or expected[1] == found[1]:
         return False
     return any({expected[1], found[1]} <= family for family in _CONVERTIBLE)
