@@ -18,7 +18,7 @@ from typing import Hashable, Sequence
 from passeur.fidelity.figures.values import parse_english_number
 
 _JOINERS = {"fr": re.compile(r"\s*(?:,|et|à|ou|-|–|/)\s*(?:de\s+|à\s+)?", re.IGNORECASE),
-            "en": re.compile(r"\s*(?:,|and|to|or|-|–|/)\s*", re.IGNORECASE)}
+            "en": re.compile(r"\s*(?:,|and|to|or|-|–|/)\s*(?:(?:plus|minus)\s+|\+)?", re.IGNORECASE)}
 _NUMERAL = re.compile(r"\d[\d  \u00a0\u202f.,]*")
 _AMBIGUOUS = re.compile(r"(?<![\d.,])\d{1,3}([.,])\d{3}(?![\d.,])")
 _TAIL_UNITS = ("money", "percent", "points", "quantity", "number", "time")
@@ -128,7 +128,7 @@ def _factor(tail: Hashable, bare: Hashable | None, written: str | None = None) -
     if not written_value:
         return None
     factor = (Decimal(tail[-1]) / written_value).normalize()
-    return factor if factor in (Decimal(10) ** p for p in (0, 3, 6, 9, 12)) else None
+    return factor if abs(factor) in (Decimal(10) ** p for p in (0, 3, 6, 9, 12)) else None
 
 
 def ambiguous_group(written: str) -> tuple[str, Decimal] | None:

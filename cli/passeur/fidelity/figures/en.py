@@ -141,10 +141,27 @@ def find_figures(text: str, *, spelled: bool = False) -> list[Mention]:
         if mention is not None:
             mentions.append(mention)
     mentions = _take_french_leftovers(read, mentions)
+    mentions = [_signed(read, m) for m in mentions]
     _add_alternatives(read, mentions)
     if converted is not None and converted.regions:
         mentions = [_from_words(m, converted) for m in mentions]
     return mentions
+
+
+_BELOW_ZERO = re.compile(r"\s+below\s+(?:zero|0|freezing)\b", re.IGNORECASE)
+_MINUS = re.compile(r"\bminus\s+$", re.IGNORECASE)
+
+
+def _signed(text: str, mention: Mention) -> Mention:
+    """"9 degrees below zero", "minus 3": a temperature below zero is negative."""
+    value = mention.value
+    if value[0] != "quantity" and not (value[0] == "number" and _MINUS.search(text, 0, mention.start)):
+        return mention
+    below = _BELOW_ZERO.match(text, mention.end) or _MINUS.search(text, max(0, mention.start - 8), mention.start)
+    if below is None or value[-1] <= 0:
+        return mention
+    return Mention(mention.kind, mention.text, mention.start, mention.end, (*value[:-1], -value[-1]),
+                   dict(mention.extra))
 
 
 def _add_alternatives(text: str, mentions: list[Mention]) -> None:
