@@ -92,6 +92,13 @@ def test_fix_changes_only_the_wrong_part(text, repaired):
     assert result.errors and fixed == repaired
 
 
+def test_a_scale_given_by_the_context_is_not_implied_away():
+    """"entre 1 et 0,5 milliard": the bare 1 is a billion; "0.5 - 1 million" is wrong."""
+    source = "La population serait réduite à entre 1 et 0,5 milliard d'individus."
+    assert errors(source, "The population would be cut to 0.5 - 1 billion people.") == []
+    assert errors(source, "The population would be cut to 0.5 - 1 million people.") != []
+
+
 def test_a_scale_slip_is_repaired_in_place():
     result, fixed = verdict("Il a perdu 5 milliards d'euros.", "He lost 5 million Euro.")
     assert [(i.status, i.found) for i in result.errors] == [("altered", "5 million Euro")]

@@ -46,7 +46,9 @@ def check_figures(figures, mentions: list[Mention], in_names: set[int], text: st
         if value in matched or any(value == v for _, _, v in unmatched):
             continue  # the same figure again
         hits = [i for i, m in enumerate(mentions)
-                if any(matches(v, found, currencies) for v in values for found in mention_values(m))]
+                if any(matches(v, found, currencies,
+                               implied=not entry.alternatives and not m.extra.get("alternatives"))
+                       for v in values for found in mention_values(m))]
         for i in hits:
             if i not in used and mentions[i].extra.get("nonstandard"):
                 keyed.append(((index, mentions[i].start),
@@ -119,12 +121,16 @@ def covers(expected: Hashable, found: Hashable) -> bool:
     return year is not None and year == _year(found)
 
 
-def matches(expected: Hashable, found: Hashable, currencies: set[str]) -> bool:
-    """`covers`, or the English states the unit the French left implicit, or vice versa."""
+def matches(expected: Hashable, found: Hashable, currencies: set[str], implied: bool = True) -> bool:
+    """`covers`, or the English states the unit the French left implicit, or vice versa.
+
+    With `implied`, a small bare number may stand for a scaled one (the scale said once,
+    elsewhere); not when the context already gave the bare number its scale.
+    """
     if covers(expected, found):
         return True
     kind, other = expected[0], found[0]
-    if _scale_implied(expected, found) or _scale_implied(found, expected):
+    if implied and (_scale_implied(expected, found) or _scale_implied(found, expected)):
         return True
     if kind == "number" and other in ("money", "quantity", "percent", "points"):
         return expected[1] == found[-1]
