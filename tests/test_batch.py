@@ -399,7 +399,7 @@ def test_strict_fails_unguaranteed_files_but_writes_them(tmp_path):
     source = "Elon Musk dirige la société xAI depuis longtemps."
     (root / "x.txt").write_text(source + "\n", encoding="utf-8")
     (root / "y.txt").write_text("Le chat dort.\n", encoding="utf-8")
-    engine = ScriptedEngine({source: "Elon Musk has long run the company.", "Le chat dort.": "The cat sleeps."})
+    engine = ScriptedEngine({source: "He has long run the company xAI.", "Le chat dort.": "The cat sleeps."})
     code, stdout, stderr, _ = invoke([root, tmp_path / "out", "--json", "--strict", "--source-lang", "fr"], engine=engine)
     report = report_of(stdout)
     assert code == 4 and report["y.txt"]["status"] == "ok"

@@ -153,13 +153,20 @@ def test_english_spellings_give_the_value(text, value):
     ("a budget of 3.3 milliard euros next year", "3.3 milliard euros", ("money", "EUR", Decimal("3.3e9"))),
     ("it cost 97,4 billion dollars", "97,4 billion dollars", BILLIONS),
     ("a ticket at 12 € only", "12 €", ("money", "EUR", Decimal(12))),
-    ("planted 4 700 trees", "4 700", ("number", Decimal(4700))),
+    ("planted 4\u00a0700 trees", "4\u00a0700", ("number", Decimal(4700))),
     ("kick-off at 20 h 45", "20 h 45", ("time", 20, 45)),
     ("up 17,6\u202f%", "17,6\u202f%", ("percent", Decimal("17.6"))),
 ])
 def test_french_leftovers_in_english_are_marked_nonstandard(text, found, value):
     (mention,) = find_figures(text)
     assert (mention.text, mention.value, mention.extra["nonstandard"]) == (found, value, True)
+
+
+def test_digits_grouped_by_a_space_are_a_value_equal_form():
+    """"10 573" (SI style) states 10,573: right as it stands, never restyled."""
+    (mention,) = find_figures("The basket cost 10 573 forints.")
+    assert (mention.text, mention.value, mention.extra["nonstandard"]) == (
+        "10 573", ("number", Decimal(10573)), False)
 
 
 def test_a_bare_number_is_a_number_and_spelled_ones_come_only_on_request():

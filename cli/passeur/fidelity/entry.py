@@ -18,6 +18,9 @@ class Entry:
     `value` is a hashable, comparable value for figures (two figures are the same
     when their values are equal, whatever their spelling); None for names and terms.
     `aliases` are other forms of the same name in the text ("Musk" for "Elon Musk").
+    `alternatives` are other values an ambiguous figure may have ("80,000" in French text:
+    80 or 80,000); the English may state any of them. `certain` is False for a person name
+    that may be a common word: its issues are warnings.
     """
 
     kind: str
@@ -28,6 +31,8 @@ class Entry:
     value: Hashable | None = None
     aliases: tuple[str, ...] = ()
     count: int = 1
+    alternatives: tuple = ()  # other readings of an ambiguous figure ("2,700": 2.7 or 2700)
+    certain: bool = True  # False: a person name that may be no name at all ("États", "Univers")
 
     def to_json(self) -> dict:
         data = {"kind": self.kind, "source": self.source, "target": self.target, "count": self.count}

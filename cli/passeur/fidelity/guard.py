@@ -19,7 +19,7 @@ from passeur.fidelity.figures.fr import extract_figures
 from passeur.fidelity.glossary import entries_in, extract_glossary
 from passeur.translation.engine import EngineWrapper, TranslationEngine
 
-_RANK = {"applied": 0, "repaired": 1, "unresolved": 2}
+_RANK = {"applied": 0, "repaired": 1, "warning": 2, "unresolved": 3}
 
 
 class GlossaryGuard(EngineWrapper):
@@ -32,6 +32,7 @@ class GlossaryGuard(EngineWrapper):
         self._glossary: list[Entry] | Future | None = None
         self._status: dict[tuple, str] = {}
         self._unresolved: list[dict] = []
+        self._warnings: list[dict] = []
 
     @property
     def glossary(self) -> list[Entry] | None:
@@ -48,10 +49,12 @@ class GlossaryGuard(EngineWrapper):
         self._glossary = _background().submit(extract_glossary, text, self.termbase)
         self._status = {}
         self._unresolved = []
+        self._warnings = []
         self.inner.begin_document(text)
 
     def end_document(self) -> dict:
-        """The fidelity section: each glossary entry's status and what stays unresolved."""
+        """The fidelity section: each glossary entry's status, the errors that stay unresolved
+        and the warnings (uncertain: listed, never repaired, never fatal)."""
         self.inner.end_document()
         entries = []
         for entry in self.glossary or []:
@@ -60,7 +63,7 @@ class GlossaryGuard(EngineWrapper):
         statuses = {item["status"] for item in entries}
         overall = "unresolved" if self._unresolved else "repaired" if "repaired" in statuses else "ok"
         return {"ok": not self._unresolved, "status": overall, "entries": entries,
-                "unresolved": list(self._unresolved)}
+                "unresolved": list(self._unresolved), "warnings": list(self._warnings)}
 
     # -- TranslationEngine -----------------------------------------------------------------
     def translate(self, sentences: Sequence[str], n_best: int = 1) -> list[list[str]]:
@@ -98,9 +101,9 @@ class GlossaryGuard(EngineWrapper):
         best = None
         for rank, hyp in enumerate(hyps):
             first = check(expected, hyp, english_names=[])
-            repaired = fix(hyp, first) if first.issues else hyp
+            repaired = fix(hyp, first) if first.errors else hyp  # errors only: never a warning
             final = check(expected, repaired, english_names=[]) if repaired != hyp else first
-            score = (len(final.issues), len(first.issues), rank)
+            score = (len(final.errors), len(first.errors), len(final.warnings), rank)
             if best is None or score < best[0]:
                 best = (score, repaired, first, final)
         _, text, first, final = best
@@ -108,17 +111,19 @@ class GlossaryGuard(EngineWrapper):
         return text
 
     def _record(self, sentence: str, text: str, expected: list[Entry], first, final) -> None:
-        def touched(result, entry):
-            return any(i.source == entry.source and i.kind == entry.kind for i in result.issues)
+        def touched(issues, entry):
+            return any(i.source == entry.source and i.kind == entry.kind for i in issues)
 
         for entry in expected:
-            status = "unresolved" if touched(final, entry) else "repaired" if touched(first, entry) else "applied"
+            status = ("unresolved" if touched(final.errors, entry) else "repaired" if touched(first.errors, entry)
+                      else "warning" if touched(final.warnings, entry) else "applied")
             key = _key(entry)
             current = self._status.get(key)
             if current is None or _RANK[status] > _RANK[current]:
                 self._status[key] = status
         for issue in final.issues:
-            self._unresolved.append({**issue.to_json(), "segment": sentence, "translation": text})
+            found = self._unresolved if issue.severity == "error" else self._warnings
+            found.append({**issue.to_json(), "segment": sentence, "translation": text})
 
 
 @functools.lru_cache(maxsize=1)

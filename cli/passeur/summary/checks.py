@@ -68,14 +68,15 @@ def default_checker(entries: Sequence[Any], source_text: str) -> Checker | None:
 
 
 def normalize_issues(raw: Any) -> list[FidelityIssue]:
-    """Accept a CheckResult, a list of issue objects or dicts; keep altered and unexpected."""
+    """Accept a CheckResult, a list of issue objects or dicts; keep altered and unexpected
+    errors (an issue without a severity counts as one)."""
     items = getattr(raw, "issues", raw) or []
     issues = []
     for item in items:
         get = item.get if isinstance(item, dict) else (lambda key, default=None, _i=item: getattr(_i, key, default))
         status = get("status")
-        if status not in ("altered", "unexpected"):
-            continue
+        if status not in ("altered", "unexpected") or get("severity") == "warning":
+            continue  # a warning is listed by the checker, never acted on
         start, end = get("start"), get("end")
         if start is None and get("span") is not None:
             start, end = get("span")

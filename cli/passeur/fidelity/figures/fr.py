@@ -8,11 +8,16 @@ is one money figure, not a number inside it). Spans leave out articles and prepo
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from decimal import Decimal
 from typing import Callable
 
 from passeur.fidelity.entry import Entry
+from passeur.fidelity.figures.context import ambiguous_group, shared_units, with_amount
+from passeur.fidelity.figures.spelled import convert
 from passeur.fidelity.figures.values import (FR_SCALE_ABBREVIATIONS, FR_SCALES, date_target, english_numeral,
-                                             english_scaled, glued, group_thousands, merge_longest, money_target,
+                                             english_scaled, format_value, glued, group_thousands,
+                                             merge_longest, money_target,
                                              month_names, ordinal_suffix, parse_french_number, scaled, scan_rules,
                                              signed_start)
 
@@ -23,7 +28,7 @@ APOS = "['’]"
 # the regex engine can skip ahead fast; what may not come before a figure is checked in code.
 NUM = (r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?"
        r"|\d+[.,]\d+|\d+)(?!\d|[.,]\d)")
-SCALE = r"(?:mille|millions?|milliards?|billions?)(?!\w)"
+SCALE = r"(?:milles?|millions?|milliards?|billions?)(?!\w)"
 SCALE_ABBR = r"(?:Mds|Mrds|Mrd|Md|M|k)"
 CUR_SYMBOL = r"(?:\$US|US\$|\$|€|£|¥|CHF|USD|EUR|GBP|JPY|CAD)(?![^\W\d_])"
 CUR_WORD = (r"(?:dollars?(?:" + S + r"(?:américains|US|canadiens))?|euros?|livres?" + S
@@ -39,13 +44,15 @@ _WORDS = {"dollar": "USD", "euro": "EUR", "livre": "GBP", "yen": "JPY", "yuan": 
 MONEY_PREFIX = re.compile(rf"(?P<cur>{CUR_SYMBOL}){OS}(?P<num>{NUM})(?:{S}(?P<scale>{SCALE}))?")
 MONEY_TAIL = (rf"(?:{S}(?P<scale>{SCALE})|{OS}(?P<abbr>{SCALE_ABBR})(?={OS}[$€£¥CU]))?"
               rf"(?:{S}de{S}|{S}d{APOS}{OS}|{OS})(?:(?P<sym>{CUR_SYMBOL})|(?P<word>{CUR_WORD}))")
-PERCENT_TAIL = (rf"{OS}(?:(?P<pct>%|pour{S}?cents?(?!\w)|pourcents?(?!\w))"
+PERCENT_TAIL = (rf"{OS}(?:(?P<pct>%|pour(?:{S}|-)?cents?(?!\w)|pourcents?(?!\w))"
                 rf"|(?P<pts>points?{S}de{S}pourcentage(?!\w)))")
 DAY_MONTH = re.compile(
     rf"(?P<day>1er|1ᵉʳ|\d{{1,2}}){S}(?P<month>{MONTH})(?:{S}(?P<year>\d{{4}})(?!\d))?(?!\w)")
 MONTH_YEAR = re.compile(rf"(?P<month>{MONTH_ANY}){S}(?P<year>\d{{4}})(?!\w)")
 NUMERIC_DATE = re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})(?![\w/])")
-TIME = re.compile(rf"(?P<h>\d{{1,2}}){OS}h(?:{OS}(?P<m>\d{{2}}))?(?![^\W_])")
+TIME = re.compile(rf"(?P<h>\d{{1,2}})(?:{OS}h(?:{OS}(?P<m>\d{{2}}))?(?![^\W_])"
+                  rf"|{S}heures?(?:{S}(?P<hm>\d{{2}})(?!\d))?"
+                  rf"(?:{S}(?P<pm>du{S}soir|de{S}l{APOS}après-midi)|{S}du{S}matin)?(?!\w))")
 ORDINAL = re.compile(
     rf"(?P<n>\d+|[IVXLC]+)(?P<suf>ème|eme|ère|er|re|nde|nd|ᵉʳ|ʳᵉ|ᵉ|e|è)"
     rf"(?!\w)(?:{S}(?P<century>siècles?)(?!\w))?")
@@ -66,6 +73,8 @@ UNITS = {  # French unit -> (canonical unit, English form)
     "centimètres": ("cm", "centimetres"), "millimètres": ("mm", "millimetres"),
     "kilogrammes": ("kg", "kilograms"), "kilos": ("kg", "kilos"), "grammes": ("g", "grams"),
     "tonnes": ("t", "tonnes"), "tonne": ("t", "tonne"), "litres": ("l", "litres"),
+    "litre": ("l", "litre"), "centimètre": ("cm", "centimetre"), "millimètre": ("mm", "millimetre"),
+    "kilogramme": ("kg", "kilogram"), "gramme": ("g", "gram"), "kilo": ("kg", "kilo"),
     "hectares": ("ha", "hectares"), "hectare": ("ha", "hectare"),
     "degrés Celsius": ("°C", "°C"), "degrés": ("°C", "°C"), "degré": ("°C", "°C"),
     "mégawatts": ("MW", "megawatts"), "gigawatts": ("GW", "gigawatts"),
@@ -83,24 +92,102 @@ _SPELLED = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "s
 # "un milliard de dollars", "deux millions de tonnes": a spelled number before a large scale.
 SPELLED_LED = re.compile(
     r"(?P<num>" + "|".join(n for w in _SPELLED for n in (w, w.capitalize())) + ")"
-    rf"(?={S}(?:millions?|milliards?|billions?)(?!\w))"
-    rf"(?:{MONEY_TAIL}|{QUANTITY_TAIL}|{NUMBER_TAIL})")
-DECADE = re.compile(rf"[Aa]nnées{S}(?P<decade>\d{{4}}|[3-9]0)(?!\d)")
+    rf"(?={S}(?:(?:millions?|milliards?|billions?)(?!\w)|pour(?:{S}|-)?cents?(?!\w)|%"
+    rf"|(?:{_UNIT_ALT})(?![\w²/'’])))"
+    rf"(?:{MONEY_TAIL}|{PERCENT_TAIL}|{QUANTITY_TAIL}|{NUMBER_TAIL})")
+DECADE = re.compile(rf"[Aa]nnées{S}(?P<decade>\d{{4}}|[1-9]0)(?!\d)")
 _COUNT_BEFORE = re.compile(
     r"(?:\b(?:les|des|ces|ses|leurs|nos|vos|aux|plus de|moins de|près de|environ|quelque)"
     r")[ \u00a0\u202f]*$", re.IGNORECASE)
-_TRIGGER = re.compile(r"\d+|siècle|milli|billion")
+_TRIGGER = re.compile(r"\d+|siècle|milli|billion|cent|%")
 _BEFORE, _AFTER = 30, 60  # a figure starts < 30 characters before its digits, ends < 60 after
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
 def extract_figures(text: str) -> list[Entry]:
-    """Every figure in `text`, one Entry per occurrence, in text order, overlaps merged."""
-    candidates = scan_rules(text, _RULES, _TRIGGER, _BEFORE, _AFTER)
-    return [_RULES[rank][2](match, start) for start, _, rank, match in merge_longest(candidates)]
+    """Every figure in `text`, one Entry per occurrence, in text order, overlaps merged.
+
+    Numbers in words are read too ("cinquante et un millions", "vingt pour cent"); a bare one
+    is kept from ten up, as uncertain (its absence is a warning: "dix ans" may be "a decade").
+    """
+    converted = convert(text, "fr")
+    read = converted.text
+    candidates = scan_rules(read, _RULES, _TRIGGER, _BEFORE, _AFTER) + _spelled_led(read)
+    entries = [_RULES[rank][2](match, start) for start, _, rank, match in merge_longest(candidates)]
+    entries = [_half_more(entry, read) for entry in entries]
+    shared = shared_units([(e.start, e.end, e.source, e.value) for e in entries], read, "fr")
+    out = []
+    for i, entry in enumerate(entries):
+        alternatives = list(shared.get(i, ()))
+        weekday = _WEEKDAY_BEFORE.search(read, max(0, entry.start - 12), entry.start)
+        if weekday and entry.value[0] == "number" and 1 <= entry.value[1] <= 31:  # "vendredi 24"
+            alternatives.append(("date", None, None, int(entry.value[1])))
+        group = ambiguous_group(entry.source) if entry.value[0] in _AMOUNTS else None
+        if group is not None and group[0] == ",":  # "2,700": 2.7 by the rules, 2,700 by habit
+            scale = entry.value[-1] / parse_french_number(_NUMERAL_IN.search(entry.source).group())
+            other = with_amount(entry.value, group[1] * scale)
+            if scale == 1:  # no scale word: the English habit is likelier; target it
+                alternatives.append(entry.value)
+                entry = replace(entry, value=other, target=format_value(other))
+            else:
+                alternatives.append(other)
+        if alternatives:
+            entry = replace(entry, alternatives=tuple(alternatives))
+        if converted.regions:
+            entry = _from_words(entry, converted)
+        if entry is not None:
+            out.append(entry)
+    return out
+
+
+_AMOUNTS = ("money", "percent", "points", "number", "quantity")
+
+
+def _spelled_led(text: str) -> list[tuple]:
+    """"deux litres", "trois pour cent" anywhere (no digit brings them into a scan window)."""
+    rank = next(i for i, rule in enumerate(_RULES) if rule[0] is SPELLED_LED)
+    return [(start, m.end(), rank, m) for m in SPELLED_LED.finditer(text)
+            if (start := _locate_spelled(m)) is not None]
+_WEEKDAY_BEFORE = re.compile(r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+$", re.IGNORECASE)
+_NUMERAL_IN = re.compile(NUM)
+_HALF = re.compile(rf"{S}et{S}demie?(?!\w)")
+
+
+def _half_more(entry: Entry, text: str) -> Entry:
+    """"2 millions et demi": half a unit (of the scale, else of the amount's own) more."""
+    half = _HALF.match(text, entry.end)
+    if half is None or entry.value[0] not in ("money", "number", "quantity"):
+        return entry
+    amount = entry.value[-1]
+    unit = next((Decimal(10) ** p for p in (12, 9, 6, 3) if amount % Decimal(10) ** p == 0), Decimal(1))
+    value = (*entry.value[:-1], amount + unit / 2)
+    return replace(entry, source=text[entry.start:half.end()], end=half.end(), value=value,
+                   target=format_value(value))
+
+
+def _from_words(entry: Entry, converted) -> Entry | None:
+    """An entry read from `converted.text`, put back on the original words."""
+    start, end = converted.to_original(entry.start, entry.end)
+    if not converted.from_words(entry.start, entry.end):
+        return replace(entry, start=start, end=end)
+    source = converted.original[start:end]
+    kind = entry.value[0]
+    bare = kind in ("number", "ordinal", "time") or (kind == "date" and entry.value[2] is None)
+    if kind == "number" and abs(entry.value[1]) < 10:
+        return None
+    bare = bare and (kind != "number" or abs(entry.value[1]) < 100)
+    return replace(entry, source=source, start=start, end=end, target=format_value(entry.value),
+                   certain=not bare)
 
 
 # Locators: where a candidate figure starts (a minus sign taken in), None to reject it.
+
+def _locate_spelled(match: re.Match) -> int | None:
+    """A number in words before a unit counts from two up ("a degree", "une t" are no figures)."""
+    if match.groupdict().get("unit") and match.group("num").lower() in ("un", "une"):
+        return None
+    return _locate_numeral(match)
+
 
 def _locate_numeral(match: re.Match) -> int | None:
     return signed_start(match.string, match.start("num"))
@@ -129,7 +216,7 @@ def _locate_decade(match: re.Match) -> int | None:
 
 
 def _locate_time(match: re.Match) -> int | None:
-    if int(match.group("h")) > 24 or int(match.group("m") or 0) > 59:
+    if int(match.group("h")) > 24 or int(match.group("m") or match.group("hm") or 0) > 59:
         return None
     return None if glued(match.string, match.start()) else match.start()
 
@@ -224,7 +311,9 @@ def _build_decade(match: re.Match, start: int) -> Entry:
 
 
 def _build_time(match: re.Match, start: int) -> Entry:
-    hour, minute = int(match.group("h")), int(match.group("m") or 0)
+    hour, minute = int(match.group("h")), int(match.group("m") or match.group("hm") or 0)
+    if match.group("pm") and hour < 12:
+        hour += 12
     return _entry(match, start, "time", f"{hour}:{minute:02d}", ("time", hour, minute))
 
 
@@ -272,7 +361,7 @@ _Rule = tuple[re.Pattern, Callable[[re.Match], "int | None"], Callable[[re.Match
 _RULES: list[_Rule] = [  # on equal spans, the earlier rule wins
     (MONEY_PREFIX, _locate_money, _build_money),
     (NUMERAL_LED, _locate_numeral, _build_numeral_led),
-    (SPELLED_LED, _locate_numeral, _build_numeral_led), (DECADE, _locate_decade, _build_decade),
+    (SPELLED_LED, _locate_spelled, _build_numeral_led), (DECADE, _locate_decade, _build_decade),
     (DAY_MONTH, _locate_date, _build_date),
     (MONTH_YEAR, _locate_date, _build_date), (NUMERIC_DATE, _locate_date, _build_date),
     (TIME, _locate_time, _build_time), (ORDINAL, _locate_ordinal, _build_ordinal),

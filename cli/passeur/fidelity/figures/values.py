@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Hashable
 
 # Scale words, both languages, to powers of ten. French "billion" is 10^12.
-FR_SCALES = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9,
+FR_SCALES = {"mille": 3, "milles": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9,
              "billion": 12, "billions": 12}
 FR_SCALE_ABBREVIATIONS = {"k": 3, "K": 3, "M": 6, "Md": 9, "Mds": 9, "Mrd": 9, "Mrds": 9}
 EN_SCALE_WORDS = {3: "thousand", 6: "million", 9: "billion", 12: "trillion"}

@@ -54,6 +54,19 @@ ORG_WORDS = frozenset("""
     Ventures Studios Media Industries Energy Pharma Society Union League Federation Court Parliament
     Assembly Senate Congress Authority Board Service Services Network Press Times News Club Team
 """.split())
+# Capitalised for the institution it names, never a name alone.
+COMMON_NOUNS = frozenset("""
+    Government Governments State States Cabinet Army Navy Police Church Administration Opposition
+    Presidency Ministry Parliament Constitution Treasury Crown Capital Internet Web
+""".split())
+BELIEFS = frozenset("""
+    Shiite Shiites Shia Sunni Sunnis Muslim Muslims Christian Christians Catholic Catholics Jewish
+    Jew Jews Islamic Islamist Islamists Protestant Orthodox Buddhist Hindu Zionist Republican
+    Republicans Democrat Democrats Democratic Socialist Socialists Conservative Conservatives
+    Liberal Liberals Communist Communists Green Greens
+""".split())
+_CONTRACTION = re.compile(r"(?:I|You|We|They|He|She|It|That|There|What|Who|Let|Here|Where|How)"
+                          r"['’](?:m|ve|d|ll|re|s)", re.IGNORECASE)
 LOCATIVE = frozenset("in at near from off across outside inside around into toward towards".split())
 # "of" and "for" join a name only in a run holding words like these: "Bank of England",
 # "Bay of Biscay", "European Network of Transmission System Operators for Electricity".
@@ -193,8 +206,14 @@ def _to_mention(text: str, run: list[Token], starts: set[int], confirmed: dict[s
     if sentence_initial and len(run) > 1 and _is_role(run[0][2], _elsewhere(run[0][2], run[0][0], confirmed)):
         run, sentence_initial = run[1:], False
     run = _drop_leading(run, sentence_initial)
+    dated = False
     while run and _is_filler(run[-1][2]):
+        dated = dated or run[-1][2] in MONTHS_AND_DAYS
         run = run[:-1]
+    if dated and len(run) == 1 and run[0][0] in starts | _after_article(text, run[0][0]):
+        return None  # "Black Friday", "Super Tuesday": a day's name, not a name before a date
+    if run and all(_is_demonym(t[2]) or t[2] in BELIEFS for t in run):
+        return None  # "Lebanese Shiite"
     if len(run) > 1 and run[-1][2] in COMMON_ACRONYMS and gazetteer.lookup_english(text[run[0][0]:run[-2][1]]):
         run = run[:-1]  # "US GDP"
     if not run or (len(run) == 1 and _is_not_name(run[0][2])):
@@ -224,6 +243,12 @@ def _drop_leading(run: list[Token], sentence_initial: bool) -> list[Token]:
     return run
 
 
+def _after_article(text: str, offset: int) -> set[int]:
+    """{offset} when the word at `offset` follows "the", "a" or "on" (the start of a phrase)."""
+    before = text[max(0, offset - 4):offset].lower()
+    return {offset} if before.endswith(("the ", " a ", "on ", "an ")) else set()
+
+
 def _is_role(word: str, seen_as_name: bool) -> bool:
     """"Singer", "Shipowner", "Investor" before a name at a sentence start."""
     if word in TITLES:
@@ -244,8 +269,11 @@ def _is_filler(word: str) -> bool:
 
 
 def _is_not_name(word: str) -> bool:
-    """Capitalised, but no name on its own: months, weekdays, demonyms, titles, common acronyms, "I"."""
+    """Capitalised, but no name on its own: months, weekdays, demonyms, titles, common acronyms,
+    "I" and its contractions ("I've"), institutions named by a common noun ("Government")."""
     if word in MONTHS_AND_DAYS or word in COMMON_ACRONYMS or word in UNITS_AND_MISC:
+        return True
+    if _CONTRACTION.fullmatch(word) or word in ORG_WORDS or word in COMMON_NOUNS or word in BELIEFS:
         return True
     if word in FUNCTION_WORDS or word in TITLES:
         return True

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from passeur.fidelity.entry import NAME_KINDS, Entry, Mention
 from passeur.fidelity.names import gazetteer
 from passeur.fidelity.names.nlp import is_common_word, load_nlp
-from passeur.fidelity.names.rules import (ACRONYM, ALL_CUES, BRAND, CAP_WORD, DETERMINERS, ELISION, EMPLOYER_NOUNS,
+from passeur.fidelity.names.rules import (ACRONYM, ALL_CUES, BRAND, CALENDAR_AND_FUNCTION, CAP_WORD, DETERMINERS,
+                                          ELISION, EMPLOYER_NOUNS, PEOPLE_ENDINGS,
                                           FUNCTION_WORDS, LEADING_LOWER, LOCATIVE_WORDS, NAMES_WITH_ARTICLE,
                                           NOT_ACRONYMS, ORG_WORDS, ORGANIZATION_CUES, PARTICLES, PERSON_CUES,
                                           PLACE_NOUNS, PORTFOLIO, PRODUCT_CUES, PRODUCT_MARKERS, PRONOUNS, PUNCT,
@@ -311,6 +312,17 @@ def _decide_kind(cluster: _Cluster) -> str:
     return min(votes, key=lambda k: (-votes[k], order[k]))
 
 
+def _surely_a_person(cluster: _Cluster) -> bool:
+    """False for a "person" that may be a common word ("Univers", "Mardi dernier"), a title
+    ("Dre") or a people ("Afro-Américains"): its issues are warnings."""
+    words = [w for w in CAP_WORD.findall(cluster.source) if w.lower() not in PARTICLES]
+    if not words or words[0].lower() in ALL_CUES or words[-1].endswith(PEOPLE_ENDINGS):
+        return False
+    if len(words) > 1:  # "Pierre Brodeur", "Laurent Blanc": common words make names too
+        return not any(w.lower() in CALENDAR_AND_FUNCTION for w in words)
+    return len(words[0]) >= 3 and not all(is_common_word(p) for p in words[0].split("-"))
+
+
 def _looks_like_person(words: list[str]) -> bool:
     """"Xi Jinping", "Jean-Pierre Dupont": two or three capitalised words of letters."""
     return 2 <= len(words) <= 3 and all(
@@ -339,7 +351,8 @@ def _to_entries(clusters: list[_Cluster], text: str) -> list[Entry]:
         entry = cluster.mentions[0].entry
         target = entry.english if entry is not None else cluster.source
         aliases = tuple(dict.fromkeys(f for _, _, f in found if f != cluster.source))
-        entries.append(Entry(kind, cluster.source, target, first[0], first[1], aliases=aliases, count=len(found)))
+        entries.append(Entry(kind, cluster.source, target, first[0], first[1], aliases=aliases,
+                             count=len(found), certain=kind != "person" or _surely_a_person(cluster)))
     return sorted(entries, key=lambda e: e.start)
 
 

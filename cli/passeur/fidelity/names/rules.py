@@ -55,6 +55,10 @@ FUNCTION_WORDS = DETERMINERS | frozenset("""
 
 
 # "le PDG d'Engie", "les salariés de Renault": the name after "de" employs someone.
+# A person name that is surely no person: a people ("Afro-Américains"), a day ("Mardi dernier").
+PEOPLE_ENDINGS = ("ains", "aines", "iens", "iennes", "oises", "aises")
+CALENDAR_AND_FUNCTION = FUNCTION_WORDS | frozenset(
+    "lundi mardi mercredi jeudi vendredi samedi dimanche dernier dernière prochain prochaine".split())
 EMPLOYER_NOUNS = frozenset("pdg salariés employés actionnaires filiale siège conseil direction patron".split())
 
 
@@ -104,7 +108,11 @@ ELISION = re.compile(r"^(?:[lLdDjJmMnNsStTcC]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu
 LEADING_LOWER = re.compile(r"^(?:(?:le|la|les|de|du|des|au|aux|un|une|à|en)\s+|[ld]['’]\s*)+")
 
 
-TITLES = re.compile(r"^(?:M\.|Mme|Mlle|Dr|Pr|Me|Président|Présidente|Une?|Ce|Cet|Cette|Ces|Son|Sa|Ses|Leurs?)\s+")
+TITLES = re.compile(
+    r"^(?:M\.|MM\.|Mme|Mmes|Mlle|Melle|Dr|Dre|Pr|Me|Mgr|Président|Présidente|Professeure?|Docteure?|"
+    r"Monsieur|Madame|Mademoiselle|Maître|Monseigneur|Roi|Reine|Pape|Prince|Princesse|Sénateur|"
+    r"Sénatrice|Général|Colonel|Capitaine|Premier\s+ministre|Ministre|"
+    r"Une?|Ce|Cet|Cette|Ces|Son|Sa|Ses|Leurs?)\s+")
 
 
 QUOTES = "«»“”\"„"
