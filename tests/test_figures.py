@@ -279,3 +279,12 @@ def test_any_french_number_or_percent_round_trips(sample, suffix):
     assert mention.text == entry.target and mention.value == entry.value
     stated = entry.value[1] if entry.kind == "date" else entry.value[-1]  # "1962" is a year
     assert stated == (amount * 1000000 if "millions" in suffix else amount)
+
+
+def test_a_weight_in_stone_is_no_ordinal():
+    """"7st" (seven stone) is not a misspelt "7th": it is no ordinal, and so never 'repaired'."""
+    from passeur.fidelity.figures.en import find_figures
+
+    assert not [m for m in find_figures("The girl weighed 7st when she was admitted.") if m.kind == "ordinal"]
+    assert [m.value for m in find_figures("He finished 7th and then 21st.") if m.kind == "ordinal"] == \
+        [("ordinal", 7), ("ordinal", 21)]

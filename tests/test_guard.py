@@ -164,7 +164,7 @@ def test_guard_loads_the_model_while_names_are_extracted_then_translates(monkeyp
         return []
 
     class LoadingEngine(ScriptedEngine):
-        def prepare(self):
+        def prepare(self, sentences=(), n_best=1):
             events.append("load")
             release.set()
 

@@ -358,3 +358,21 @@ def test_translate_second_run_from_memory_via_cli(tmp_path):
                                 obj=Environment(io.BytesIO(), io.StringIO(), io.StringIO(), {},
                                                 make_translation_engine=lambda model, **kw: engines[0]))
     assert result.exit_code == 0 and len(engines[0].calls) == 2
+
+
+def test_a_document_served_from_memory_never_loads_the_model(store):
+    """The guard readies the model while it extracts names; the memory readies it only when a
+    sentence is missing from it."""
+
+    class Loading(ScriptedEngine):
+        loads = 0
+
+        def prepare(self, sentences=(), n_best=1):
+            Loading.loads += 1
+
+    engine = MemoryEngine(Loading(lambda s: s.upper()), store)
+    engine.translate(["Le port de Lorient.", "La pluie tombe."], n_best=4)
+    engine.prepare(["Le port de Lorient.", "La pluie tombe."], 4)
+    assert Loading.loads == 0  # every sentence is in the memory
+    engine.prepare(["Le port de Lorient.", "Une phrase nouvelle."], 4)
+    assert Loading.loads == 1

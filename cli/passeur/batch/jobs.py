@@ -51,9 +51,9 @@ class _ModelView(EngineWrapper):
         super().__init__(inner)
         self._lock, self._stop, self.stats = lock, stop, EngineStats()
 
-    def prepare(self) -> None:
+    def prepare(self, sentences=(), n_best: int = 1) -> None:
         with self._lock:  # one thread loads the shared model; the others wait for it
-            self.inner.prepare()
+            self.inner.prepare(sentences, n_best)
 
     def translate(self, sentences, n_best: int = 1):
         if self._stop.is_set():

@@ -71,7 +71,7 @@ class GlossaryGuard(EngineWrapper):
             # Load the model while the names are extracted, then translate with every core:
             # translating during the extraction (spaCy's load is a second of Python) makes both
             # compete for the cores and the GIL, and the translation is what a document waits for.
-            self.inner.prepare()
+            self.inner.prepare(sentences, max(self.n_best, n_best))
             self.glossary  # noqa: B018 - wait for it
         model_inputs = [_put_terms(sentence, self.termbase) for sentence in sentences]
         options = self.inner.translate(model_inputs, n_best=max(self.n_best, n_best))

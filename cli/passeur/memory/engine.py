@@ -28,9 +28,14 @@ class MemoryEngine(EngineWrapper):
         self._awaiting: set[str] = set()  # segments of the last call whose final is not known yet
         memory.connect()  # fail now (unwritable, damaged) rather than after the model has loaded
 
-    def translate(self, sentences: Sequence[str], n_best: int = 1) -> list[list[str]]:
-        started = time.perf_counter()
-        n_best = max(1, n_best)
+    def prepare(self, sentences: Sequence[str] = (), n_best: int = 1) -> None:
+        """The model is readied only when some of `sentences` are not in the memory."""
+        if not sentences or self._look_up(sentences, max(1, n_best))[-1]:
+            self.inner.prepare(sentences, n_best)
+
+    def _look_up(self, sentences: Sequence[str], n_best: int):
+        """(options, described, keys, wanted, served, misses) for `sentences`: what the memory
+        serves (key -> hypotheses) and what the model must translate (key -> sentence)."""
         options, described = fingerprint_options(self._description, n_best)
         keys = [normalise_segment(s) if s.strip() else "" for s in sentences]
         wanted = [k for k in keys if k]
@@ -40,6 +45,12 @@ class MemoryEngine(EngineWrapper):
         for key, sentence in zip(keys, sentences):
             if key and key not in served:
                 misses.setdefault(key, sentence)
+        return options, described, keys, wanted, served, misses
+
+    def translate(self, sentences: Sequence[str], n_best: int = 1) -> list[list[str]]:
+        started = time.perf_counter()
+        n_best = max(1, n_best)
+        options, described, keys, wanted, served, misses = self._look_up(sentences, n_best)
         model_seconds = 0.0
         fresh: dict[str, list[str]] = {}
         if misses:

@@ -55,8 +55,9 @@ class TranslationEngine(abc.ABC):
         """Model id, revision, backend and device, for provenance and `--format json`."""
         return {"engine": type(self).__name__}
 
-    def prepare(self) -> None:
-        """Load the model now, if it is not loaded yet (a wrapper may overlap it with other work)."""
+    def prepare(self, sentences: Sequence[str] = (), n_best: int = 1) -> None:
+        """Get ready to translate `sentences`: load the model now if they will need it (a
+        wrapper may overlap the load with other work). Nothing to do by default."""
 
     def begin_document(self, text: str) -> None:
         """Called before a document's sentences are translated (wrappers use it)."""
@@ -103,8 +104,8 @@ class EngineWrapper(TranslationEngine):
     def describe(self) -> dict:
         return self.inner.describe()
 
-    def prepare(self) -> None:
-        self.inner.prepare()
+    def prepare(self, sentences: Sequence[str] = (), n_best: int = 1) -> None:
+        self.inner.prepare(sentences, n_best)
 
     def begin_document(self, text: str) -> None:
         self.inner.begin_document(text)
@@ -141,7 +142,7 @@ class ModelEngine(TranslationEngine):
     def max_input_tokens(self) -> int:
         return max(8, min(MAX_INPUT_TOKENS, self._position_limit() // 2))
 
-    def prepare(self) -> None:
+    def prepare(self, sentences: Sequence[str] = (), n_best: int = 1) -> None:
         self.load()
 
     @abc.abstractmethod

@@ -363,8 +363,11 @@ def _build_time(match: re.Match, start: int) -> Mention | None:
     return _mention(match, start, "time", ("time", hour, minute), french)
 
 
-def _build_ordinal(match: re.Match, start: int) -> Mention:
+def _build_ordinal(match: re.Match, start: int) -> Mention | None:
     n = int(match.group("n"))
+    if match.group("suf") in ("st", "nd", "rd") and match.group("suf") != ordinal_suffix(n) \
+            and not match.group("century"):
+        return None  # "7st" is seven stone (a weight), "4nd" no English ordinal: not a figure read wrong
     nonstandard = match.group("suf") != ordinal_suffix(n)
     kind = "century" if match.group("century") else "ordinal"
     return _mention(match, start, "ordinal", (kind, n), nonstandard)
