@@ -264,3 +264,26 @@ def test_real_correct_translations_have_no_error_and_are_not_fixed(pair):
     of these pairs once drew a false error."""
     result, fixed = verdict(pair["source"], pair["translation"])
     assert result.errors == [] and fixed == pair["translation"]
+
+
+def _errors(source: str, text: str) -> list[tuple[str, str, str | None]]:
+    result = check(extract_glossary(source), text, source_text=source)
+    return [(issue.status, issue.kind, issue.found) for issue in result.issues if issue.severity == "error"]
+
+
+def test_a_number_is_not_stated_by_the_day_of_a_date_the_source_also_has():
+    source = "Le 21 novembre, la police a cessé de poursuivre les personnes de 21 ans et plus."
+    assert _errors(source, "On Nov. 21, the police stopped prosecuting people aged 21 or older.") == []
+    assert ("altered", "number", "24") in _errors(source, "On Nov. 21, the police stopped prosecuting people aged "
+                                                          "24 or older.")
+    # a day the source does not read as a date still states the number ("du 11. septembre")
+    assert _errors("depuis les attaques du 11. septembre", "since the September 11 attacks") == []
+
+
+def test_an_invented_amount_in_figures_is_an_error_in_a_translation():
+    source = "La population mondiale serait réduite à 0,5 milliard d'individus, créant une seule religion."
+    assert _errors(source, "The world's population would be cut to 0.5 billion people, creating one religion.") == []
+    assert ("unexpected", "number", "6 billion") in _errors(
+        source, "The world's population would be cut to 0.5 billion people, creating one religion for 6 billion people.")
+    # in words, an amount is vaguer ("half a million"): listed, not an error
+    assert _errors("plus d'un demi-million de personnes", "more than half a million people") == []

@@ -54,10 +54,17 @@ def check_figures(figures, mentions: list[Mention], in_names: set[int], text: st
                 keyed.append(((index, mentions[i].start),
                               altered(entry, mentions[i], summary=summary)))
         used.update(hits)
-        if hits or _stated_otherwise(entry, value, text, mentions):
+        if hits:
             matched.extend(values)
         else:
             unmatched.append((index, entry, value))
+    # Written another way ("Catch-22", a month and year apart), but not inside a figure that
+    # another of the source's figures already accounts for ("Nov. 21" is no "21 years").
+    taken = [(mentions[i].start, mentions[i].end) for i in used]
+    stated = [u for u in unmatched if _stated_otherwise(u[1], u[2], text, mentions, taken)]
+    for index, entry, value in stated:
+        matched.extend((value, *entry.alternatives))
+    unmatched = [u for u in unmatched if u not in stated]
     # A summary may shorten a figure ("April 22" for April 22, 2024); a translation may not.
     supporting = matched + ([v for _, _, v in unmatched] if summary else [])
     loose = [i for i, m in enumerate(mentions) if i not in used and not m.extra.get("spelled")
@@ -170,13 +177,15 @@ def _currencies(text: str, mentions: list[Mention]) -> set[str]:
     return found
 
 
-def _stated_otherwise(entry: Entry, value: Hashable, text: str, mentions: list[Mention]) -> bool:
+def _stated_otherwise(entry: Entry, value: Hashable, text: str, mentions: list[Mention],
+                      taken: list[tuple[int, int]]) -> bool:
     """A bare number or year written as is inside a word or code ("Catch-22", "post-2012"), or a
     month and year stated apart ("the November issue ... in 1954")."""
     if value[0] == "number" or (value[0] == "date" and value[2] is None):
         numeral = entry.target
         if re.fullmatch(r"[\d,.]+", numeral):
-            return re.search(rf"(?<![\d.,]){re.escape(numeral)}(?![\d]|[.,]\d|{_SCALED})", text) is not None
+            return any(not any(a <= found.start() < b for a, b in taken)
+                       for found in re.finditer(rf"(?<![\d.,]){re.escape(numeral)}(?![\d]|[.,]\d|{_SCALED})", text))
         return False
     if value[0] == "date" and value[1] is not None and value[2] is not None:
         month = month_names("en")[value[2] - 1]
