@@ -31,20 +31,6 @@ class Environment:
     make_translation_engine: Callable[..., Any] | None = None
     make_summary_engine: Callable[..., Any] | None = None
 
-    def translation_engine(self, model: str | None, **options):
-        """Build the translation engine for `model` (loaded lazily, on first use)."""
-        if self.make_translation_engine is not None:
-            return self.make_translation_engine(model, **options)
-
-        return create_translation_engine(model, **options)
-
-    def summary_engine(self, kind: str, model: str | None, **options):
-        """Build the summary engine of `kind` for `model` (loaded lazily)."""
-        if self.make_summary_engine is not None:
-            return self.make_summary_engine(kind, model, **options)
-
-        return create_summary_engine(kind, model, **options)
-
     @classmethod
     def from_system(cls) -> "Environment":
         stdin = getattr(sys.stdin, "buffer", sys.stdin)

@@ -13,7 +13,6 @@ from typing import Callable
 from passeur.batch.runner import Job, JobOutput, OnProgress, Stopped
 from passeur.brief.build import build_note
 from passeur.brief.render import render_brief
-from passeur.errors import UsageError
 from passeur.textio.reader import SourceText
 from passeur.translation.engine import EngineStats, EngineWrapper, TranslationEngine
 from passeur.translation.pipeline import translate_document

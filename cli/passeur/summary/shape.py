@@ -142,11 +142,6 @@ def split_sections(text: str, min_words: int = 120) -> list[Section]:
     return [Section("", "\n".join(g)) for g in groups]
 
 
-def body_text(text: str) -> str:
-    """The text without its headings (what the reader's word count is about)."""
-    return "\n".join(s.body for s in split_sections(text))
-
-
 # -- shapes ------------------------------------------------------------------------------
 def shape_for(tier: str, source: str) -> Shape:
     """The word bounds for `tier` given the source text."""

@@ -5,12 +5,11 @@ budget, so padding stays small, then put back in order.
 """
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Sequence
 
-from passeur.errors import ModelUnavailableError, UsageError
+from passeur.errors import ModelUnavailableError
 from passeur.models.hf import pick_device, quiet_transformers, set_cpu_threads
 from passeur.translation.engine import ModelEngine, plan_batches
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Callable, Hashable
+from typing import Callable
 
 from passeur.fidelity.entry import Mention
 from passeur.fidelity.figures.context import ambiguous_group, shared_units, with_amount
 from passeur.fidelity.figures.fr import extract_figures
 from passeur.fidelity.figures.spelled import convert
-from passeur.fidelity.figures.values import (FRENCH_SPACES, format_value, glued, is_decimal_comma, merge_longest,
+from passeur.fidelity.figures.values import (FRENCH_SPACES, glued, is_decimal_comma, merge_longest,
                                              month_names, ordinal_suffix, parse_english_number, scaled, scan_rules,
                                              signed_start)
 
@@ -229,11 +229,6 @@ def _take_french_leftovers(text: str, mentions: list[Mention]) -> list[Mention]:
     spans = [(m.start, m.end) for m in kept]
     kept += [f for f in french if not any(a < f.end and f.start < b for a, b in spans)]
     return sorted(kept, key=lambda m: m.start)
-
-
-def format_target(value: Hashable) -> str:
-    """House-style English for a figure value ("$97.4 billion", "March 1", "19th century")."""
-    return format_value(value)
 
 
 def _locate_spelled(match: re.Match) -> int | None:

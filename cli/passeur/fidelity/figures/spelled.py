@@ -138,8 +138,3 @@ def _tokens(text: str) -> list[tuple[str, int]]:
     return [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
 
 
-def read_numbers(text: str, language: str) -> list[tuple[str, str]]:
-    """(words, digits) for every number `alpha2digit` reads in `text`, in order."""
-    converted = convert(text, language)
-    return [(text[o_start:o_end], converted.text[c_start:c_end])
-            for c_start, c_end, o_start, o_end in converted.regions]

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from passeur.fidelity.entry import NAME_KINDS, Entry, Mention
+from passeur.fidelity.entry import NAME_KINDS, Entry
 from passeur.fidelity.names import gazetteer
 from passeur.fidelity.names.nlp import is_common_word, load_nlp
 from passeur.fidelity.names.rules import (ACRONYM, ALL_CUES, BRAND, CALENDAR_AND_FUNCTION, CAP_WORD, DETERMINERS,

@@ -79,10 +79,6 @@ def find_folded(text: str, form: str, folded: tuple[str, list[int]] | None = Non
     return spans
 
 
-def same_name(a: str, b: str) -> bool:
-    return fold(a) == fold(b)
-
-
 def is_variant(a: str, b: str) -> bool:
     """Another romanisation of the same name (the folded forms differ, the keys do not)."""
     key = variant_key(a)
