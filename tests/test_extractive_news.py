@@ -19,7 +19,7 @@ from passeur.summary.checks import FidelityIssue, copied, drop_supported
 from passeur.summary.engine import SummaryRequest
 from passeur.summary.extractive import ExtractiveEngine
 from passeur.summary.prompts import load_prompts
-from passeur.summary.selection import quote_balance, select, split_units
+from passeur.summary.selection import quote_balance, repeats, select, split_run_ons, split_units
 from passeur.summary.shape import TIERS, check_shape, count_words, shape_for, split_sentences
 from passeur.summary.summarizer import summarize
 
@@ -66,13 +66,17 @@ def test_news_tiers_are_in_shape_nested_copied_and_untouched(item):
 @pytest.mark.parametrize("item", NEWS, ids=[item["id"] for item in NEWS])
 def test_the_lead_leads(item):
     text = item["article"]
-    units = split_units(text)
+    units = [u for u in split_units(text) if not u.caption]
     selection = select(text, shape_for("paragraph", text).max_words, shape_for("full", text).max_words)
     (one,) = selection.one_line
     assert one.index < 4 or all(u.words > 30 for u in units[:4])  # the news is in the first sentences
-    assert selection.paragraph[0] == units[0]  # the paragraph reads on from the start
-    rest = {u.index for u in selection.full} - {one.index}
-    assert rest == set(range(max(rest, default=-1) + 1)) - {one.index}  # the full tier too: the lead on
+    assert selection.paragraph[0].text == units[0].text  # the paragraph reads on from the start
+    chosen = {u.text for u in selection.full}
+    said = set(one.terms)
+    last = max((u.index for u in selection.full if u != one), default=-1)
+    for unit in units[:last + 1]:  # the full tier too: the lead on, passing over only repeats
+        assert unit.text in chosen or repeats(unit, said), unit.text
+        said |= unit.terms.keys() if unit.text in chosen else set()
 
 
 def test_the_one_line_is_no_sentence_cut_after_a_title():
@@ -100,6 +104,50 @@ def test_units_never_start_or_end_inside_a_quotation():
     for item in NEWS:
         for unit in split_units(item["article"]):
             assert quote_balance(unit.text) == (0, 0), unit.text
+
+
+@pytest.mark.parametrize("sentence, parts", [
+    # a photo caption run into the lead, as pasted from a news page
+    ("People who have never been divorced can expect a retirement income 13% higher than a colleague The cost of "
+     "divorce can wreck retirement many years after the break-up of a marriage, according to research.",
+     [("People who have never been divorced can expect a retirement income 13% higher than a colleague", True),
+      ("The cost of divorce can wreck retirement many years after the break-up of a marriage, according to "
+       "research.", False)]),
+    ("Riddick Bowe is now offering to post tweets for $20 He was once the double heavyweight champion of the world.",
+     [("Riddick Bowe is now offering to post tweets for $20", True),
+      ("He was once the double heavyweight champion of the world.", False)]),
+    # page furniture
+    ("Scroll down for video The six men met secretly to plan their travels, the complaint says.",
+     [("Scroll down for video", True), ("The six men met secretly to plan their travels, the complaint says.", False)]),
+    # a quotation that ends the sentence the splitter missed: a seam, but no caption
+    ("He said: ‘It’s giving them a chance.’ He said Labour had left a system that trapped people.",
+     [("He said: ‘It’s giving them a chance.’", False), ("He said Labour had left a system that trapped people.", False)]),
+    # no seam: a title after a lower-case word, a short piece, a capitalised common noun
+    ("The memo was seen by The Mail on Sunday before the election.", None),
+    ("Cut to 20/1 The bookmaker said nothing more about it.", None),
+    ("Grade A students were offered places at the college this year.", None),
+])
+def test_a_caption_run_into_a_sentence_is_cut_off(sentence, parts):
+    assert split_run_ons(sentence) == (parts or [(sentence, False)])
+
+
+def test_captions_and_repeats_are_never_chosen():
+    caption = "Rhodri Giggs outside Manchester Magistrates Court yesterday, where he was banned from driving"
+    lead = ("The brother of ex-footballer Ryan Giggs has lost his job as a HGV driver after being banned from the "
+            "roads for driving without insurance.")
+    repeat = "Ryan Giggs's brother has lost his job as a HGV driver after being banned from driving."
+    rest = ("Magistrates heard he already had points on his licence for speeding. He was fined £400 and told to pay "
+            "costs of £85. Arriving at court in a black blazer and jeans, he said the offence was not intentional. "
+            "His employer said it could not keep a driver without a licence. He plans to appeal against the ban.")
+    text = f"{caption} {lead} {repeat} {rest}"
+    selection = select(text, 150, 60)
+    assert [u.text for u in selection.one_line] == [lead]  # the news, not the caption run into it
+    for tier in (selection.paragraph, selection.full):
+        texts = [u.text for u in tier]
+        assert texts[0] == lead and caption not in " ".join(texts) and repeat not in texts
+        assert "He plans to appeal against the ban." in texts  # the room went to what is new
+    tiers = summarize(text, engine=ExtractiveEngine(), prompts=PROMPTS).tiers()
+    assert all(caption not in tiers[t] for t in TIERS)
 
 
 class CopyingEngine(ExtractiveEngine):

@@ -1,7 +1,8 @@
 """News-aware sentence selection for the extractive engine: lead first, nested tiers, linear time.
 
 The source is cut into units: sentences, merged while a quotation is open, so that no unit
-starts or ends inside one. Each unit gets a score: a position prior (news puts the news
+starts or ends inside one; a photo caption or "Scroll down for video" run into a sentence
+without a full stop (pasted news pages) is cut off and never chosen. Each unit gets a score: a position prior (news puts the news
 first), its TF-IDF similarity to the whole text (centrality, against the centroid: linear
 time), the recurring names and figures it holds, and its length; units that open with a
 pronoun or a quote read badly alone and count less.
@@ -10,7 +11,8 @@ The tiers are nested. one_line is the best-scored single sentence of 8 to 30 wor
 reads alone, among the first four units; paragraph is the one-line plus the text's units in
 reading order up to about 110 words; full is the paragraph, a unit for each section it does
 not cover yet, then each section's next unit in reading order, section by section in turn,
-within 35% of the source. Chosen units keep their document order. Measured against human
+within 35% of the source; a unit whose content words are mostly chosen already is passed
+over for the next. Chosen units keep their document order. Measured against human
 highlights (bench/summaries.py), reading order beats every re-ranking tried for the longer
 tiers: on news the lead is the summary.
 """
@@ -29,12 +31,21 @@ ONE_LINE_MAX_WORDS = 30
 ONE_LINE_WINDOW = 4  # the one-line is chosen among the text's first units
 PARAGRAPH_TARGET_WORDS = 110
 PARAGRAPH_FLOOR = 60
+REPEATED_SHARE = 0.6  # a unit whose content words are this much already chosen is passed over
 
 _DANGLING = re.compile(r"^(?:[\"“”«»'‘’]|(?:he|she|they|it|this|these|those|that|but|and|also|his|her|their|its|so|"
                        r"then|however)\b)", re.IGNORECASE)
 _TITLE_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sgt|Spc|Pvt|Cpl|Capt|Gen|Col|Lt|Maj|Adm|Cmdr|Rev|Gov|Sen|Rep|"
                         r"Det|Insp|Supt|Fr|St)\.$")
 _KEY = re.compile(r"\b(?:[A-Z][\w'’-]+|\d[\d,.]*\d|\d)")
+# Web pages pasted as text run a photo caption into the next sentence with no full stop:
+# "... 13% higher than a colleague The cost of divorce ...". A sentence starter (a capitalised
+# article or pronoun, then a lower-case word) right after a lower-case word, a figure or a
+# closing quote, with at least four words on either side, is such a seam.
+_RUN_ON = re.compile(r"(?<=[a-z0-9%’'\")])\s+(?=(?:The|An|He|She|They|It|His|Her|Their|We)\s+[a-z0-9])")
+_FURNITURE = re.compile(r"^(?:Scroll down for (?:the )?videos?|Scroll down to (?:see|watch) (?:the )?videos?)\s+",
+                        re.IGNORECASE)
+_FINISHED = re.compile(r"[.!?…][\"”’'»)\]]*$")
 
 
 @dataclass
@@ -48,6 +59,7 @@ class Unit:
     terms: Counter = field(repr=False)
     sentences: int = 1
     score: float = 0.0
+    caption: bool = False  # a caption or page furniture run into the text: never chosen
 
     def __hash__(self) -> int:
         return self.index
@@ -84,26 +96,52 @@ def split_units(text: str, sections: list[Section] | None = None, max_merge: int
                 keep_headings: bool = False) -> list[Unit]:
     """The body's sentences in order (headings left out unless `keep_headings`), merged while a
     quotation is open (at most `max_merge`)."""
-    pieces: list[tuple[int, list[str]]] = []
+    pieces: list[tuple[int, list[str], bool]] = []
     for number, section in enumerate(sections if sections is not None else split_sections(text)):
         for line in section.body.splitlines():
             open_depth, open_straight, buffer = 0, 0, []
             for sentence in split_sentences(line):
                 if is_heading(sentence.text) and not buffer and not keep_headings:
                     continue
-                depth, straight = quote_balance(sentence.text)
-                buffer.append(sentence.text)
-                open_depth, open_straight = max(0, open_depth + depth), open_straight ^ straight
-                if (open_depth == 0 and open_straight == 0) or len(buffer) >= max_merge:
-                    pieces.append((number, buffer))
-                    open_depth, open_straight, buffer = 0, 0, []
+                for part, caption in split_run_ons(sentence.text):
+                    if caption and not buffer:
+                        pieces.append((number, [part], True))
+                        continue
+                    depth, straight = quote_balance(part)
+                    buffer.append(part)
+                    open_depth, open_straight = max(0, open_depth + depth), open_straight ^ straight
+                    if (open_depth == 0 and open_straight == 0) or len(buffer) >= max_merge:
+                        pieces.append((number, buffer, False))
+                        open_depth, open_straight, buffer = 0, 0, []
             if buffer:
-                pieces.append((number, buffer))
+                pieces.append((number, buffer, False))
     units = []
-    for i, (number, sentences) in enumerate(pieces):
+    for i, (number, sentences, caption) in enumerate(pieces):
         piece = " ".join(sentences)
-        units.append(Unit(i, number, piece, count_words(piece), Counter(content_words(piece)), len(sentences)))
+        units.append(Unit(i, number, piece, count_words(piece), Counter(content_words(piece)), len(sentences),
+                          caption=caption))
     return units
+
+
+def split_run_ons(sentence: str) -> list[tuple[str, bool]]:
+    """A sentence cut at the seams where a caption or "Scroll down for video" runs into it:
+    (part, is_caption) in order; a part cut off before a seam without a full stop is a caption."""
+    parts: list[tuple[str, bool]] = []
+    rest = sentence
+    while True:
+        furniture = _FURNITURE.match(rest)
+        if furniture and count_words(rest[furniture.end():]) >= 4:
+            parts.append((rest[:furniture.end()].rstrip(), True))
+            rest = rest[furniture.end():]
+            continue
+        seam = next((m for m in _RUN_ON.finditer(rest)
+                     if count_words(rest[:m.start()]) >= 4 and count_words(rest[m.end():]) >= 4), None)
+        if seam is None:
+            parts.append((rest, False))
+            return parts
+        before = rest[:seam.start()]
+        parts.append((before, not _FINISHED.search(before)))
+        rest = rest[seam.end():]
 
 
 def score_units(units: list[Unit]) -> None:
@@ -151,6 +189,9 @@ def select(text: str, paragraph_max: int, full_max: int) -> Selection:
         lines = "\n".join(line.lstrip("#").strip() for line in text.splitlines())
         sections = [Section("", lines)]
         units = split_units(lines, sections, keep_headings=True)
+    if any(u.caption for u in units) and not all(u.caption for u in units):  # captions repeat the text
+        units = [Unit(i, u.section, u.text, u.words, u.terms, u.sentences)
+                 for i, u in enumerate(u for u in units if not u.caption)]
     score_units(units)
     if not units:
         return Selection([], [], [])
@@ -217,17 +258,19 @@ def fill_in_order(units: list[Unit], chosen: list[Unit], budget: int, target: in
     """
     chosen = list(chosen)
     total = sum(u.words for u in chosen)
+    said = _said(chosen)
     floor = min(PARAGRAPH_FLOOR, target)
     for unit in units:
         if total >= target:
             break
-        if unit in chosen:
+        if unit in chosen or repeats(unit, said):
             continue
         if total + unit.words > budget:
             if total >= floor:
                 break
             continue
         chosen.append(unit)
+        said |= unit.terms.keys()
         total += unit.words
     if total < floor:
         chosen = _reach_floor(units, chosen, total, floor, budget)
@@ -252,6 +295,7 @@ def fill_sections(units: list[Unit], chosen: list[Unit], budget: int) -> list[Un
     chosen_set = set(chosen)
     chosen = list(chosen)
     total = sum(u.words for u in chosen)
+    said = _said(chosen)
     queues: dict[int, deque] = {}
     for unit in units:
         queues.setdefault(unit.section, deque()).append(unit)
@@ -261,22 +305,40 @@ def fill_sections(units: list[Unit], chosen: list[Unit], budget: int) -> list[Un
         still = []
         for section in order:
             queue = queues[section]
-            while queue and queue[0] in chosen_set:
-                queue.popleft()
-            if not queue:
+            unit = _next_new(queue, chosen_set, said)
+            if unit is None:
                 continue
-            unit = queue.popleft()
             if total + unit.words > budget:
                 if section in covered:
                     continue  # this section is done
-                while queue and total + unit.words > budget:  # an uncovered one takes a unit that fits
-                    unit = queue.popleft()
-                if total + unit.words > budget:
+                while unit is not None and total + unit.words > budget:  # an uncovered one takes one that fits
+                    unit = _next_new(queue, chosen_set, said)
+                if unit is None:
                     continue
             chosen.append(unit)
             chosen_set.add(unit)
+            said |= unit.terms.keys()
             covered.add(section)
             total += unit.words
             still.append(section)
         order = still
     return chosen
+
+
+def repeats(unit: Unit, said: set[str]) -> bool:
+    """Whether most of the unit's content words (REPEATED_SHARE) are already said: such a unit
+    (a caption restating the lead, a quote the text already paraphrased) adds little but words."""
+    return bool(unit.terms) and len(unit.terms.keys() & said) >= REPEATED_SHARE * len(unit.terms)
+
+
+def _next_new(queue: deque, chosen: set[Unit], said: set[str]) -> Unit | None:
+    """The queue's next unit that is neither chosen nor a repeat of what is said (popped), or None."""
+    while queue:
+        unit = queue.popleft()
+        if unit not in chosen and not repeats(unit, said):
+            return unit
+    return None
+
+
+def _said(units: list[Unit]) -> set[str]:
+    return {word for unit in units for word in unit.terms}
