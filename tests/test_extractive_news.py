@@ -90,6 +90,24 @@ def test_the_one_line_is_no_sentence_cut_after_a_title():
     assert not one.text.endswith("Spc.")
 
 
+def test_the_one_line_does_not_open_with_a_pronoun_when_a_sentence_reads_alone():
+    # the first two sentences are too long for one line, the third leans on them ("It")
+    text = ("Europe's electricity grid operators said on Tuesday that the coming winter would be tighter than last "
+            "year because several nuclear reactors remain offline and gas storage is lower than planned across the "
+            "continent. "
+            "In its seasonal outlook, the European Network of Transmission System Operators for Electricity said "
+            "that France, Belgium and Poland faced the highest risk of shortfalls in January and February, when "
+            "demand peaks. "
+            "It estimated that peak demand could reach 102 gigawatts in France alone. Prices have already reacted. "
+            "Futures for baseload power delivered in the first quarter rose 14% over the past month, to €118 per "
+            "megawatt-hour, according to traders. Utilities said households on regulated tariffs would be shielded.")
+    (one,) = select(text, 150, 60).one_line
+    assert one.text.startswith("Futures for baseload power")
+    # with nothing else that reads alone nearby, the pronoun sentence is still better than none
+    (one,) = select(text.split(" Futures")[0], 150, 60).one_line
+    assert one.text.startswith("It estimated")
+
+
 def test_units_never_start_or_end_inside_a_quotation():
     text = ("The mayor of Riverside spoke to residents on Monday evening. “We will rebuild the bridge. It will "
             "take two years. Nobody will be left behind,” she said to applause. Work starts in May. ‘I’m "

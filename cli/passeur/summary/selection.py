@@ -8,7 +8,8 @@ time), the recurring names and figures it holds, and its length; units that open
 pronoun or a quote read badly alone and count less.
 
 The tiers are nested. one_line is the best-scored single sentence of 8 to 30 words that
-reads alone, among the first four units; paragraph is the one-line plus the text's units in
+reads alone, among the first four units (among the first eight if those four only offer one
+opening with a pronoun or a quote); paragraph is the one-line plus the text's units in
 reading order up to about 110 words; full is the paragraph, a unit for each section it does
 not cover yet, then each section's next unit in reading order, section by section in turn,
 within 35% of the source; a unit whose content words are mostly chosen already is passed
@@ -29,6 +30,7 @@ from passeur.summary.shape import (BULLET, SENTENCE_END, Section, content_words,
 ONE_LINE_MIN_WORDS = 8
 ONE_LINE_MAX_WORDS = 30
 ONE_LINE_WINDOW = 4  # the one-line is chosen among the text's first units
+ONE_LINE_CLEAN_WINDOW = 8  # ... or a little further on, rather than one that does not read alone
 PARAGRAPH_TARGET_WORDS = 110
 PARAGRAPH_FLOOR = 60
 REPEATED_SHARE = 0.6  # a unit whose content words are this much already chosen is passed over
@@ -231,12 +233,14 @@ def _cover(units: list[Unit], sections: list[Section], chosen: list[Unit], budge
 
 def pick_one_line(units: list[Unit]) -> Unit:
     """The best-scored single sentence of 8-30 words that reads alone, among the first four
-    units; else the best such sentence anywhere; else any short one; else the first unit (the
-    caller cuts it to shape)."""
+    units; one that opens with a pronoun, a conjunction or a quote ("It estimated that...") only
+    when none of the first eight units does without; else the best such sentence anywhere; else
+    any short one; else the first unit (the caller cuts it to shape)."""
     single = [u for u in units if u.sentences == 1 and u.words <= ONE_LINE_MAX_WORDS]
     alone = [u for u in single if u.words >= ONE_LINE_MIN_WORDS and _reads_alone(u.text)]
-    window = [u for u in alone if u.index < ONE_LINE_WINDOW]
-    for fitting in (window, alone, single):
+    clean = [u for u in alone if not _DANGLING.match(u.text)]
+    for fitting in ([u for u in clean if u.index < ONE_LINE_WINDOW], [u for u in clean if u.index < ONE_LINE_CLEAN_WINDOW],
+                    [u for u in alone if u.index < ONE_LINE_WINDOW], alone, single):
         if fitting:
             return max(fitting, key=lambda u: (u.score, -u.index))
     return units[0]
