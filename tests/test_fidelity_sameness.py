@@ -52,6 +52,11 @@ def errors(source: str, text: str, summary: bool = False) -> list[tuple]:
     ("Ils ont gonflé les factures de 30% à 40%.", "They inflated invoices by 30 to 40%."),
     ("Le vol dure 1h30.", "The flight takes 1.5 hours."),
     ("J'ai déjà investi 2 millions et demi.", "I have already put 2.5 million in."),
+    ("Il a payé 2,5 millions de dollars.", "He paid two and a half million dollars."),
+    ("Le mur mesure 4,5 mètres.", "The wall is four and a half metres high."),
+    ("Le mur mesure quatre mètres et demi.", "The wall is 4.5 metres high."),
+    ("Ils ont attendu 1 500 ans.", "They waited one and a half thousand years."),
+    ("Il a couru 24,5 kilomètres.", "He ran twenty-four-and-a-half kilometres."),
     ("La BEI a adopté un budget de 300 millions d'euros, dont 100 millions d'euros déjà signés.",
      "The EIB approved 300 million euros, of which 100 million has been signed."),
     ("Mille femmes ont manifesté.", "1,000 women demonstrated."),
@@ -222,6 +227,15 @@ def test_spelled_numbers_map_back_to_their_words():
     assert extract_figures("Un homme et deux femmes sont venus.") == []
     (mention,) = find_figures("Forty percent are infected.", spelled=True)
     assert (mention.text, mention.value) == ("Forty percent", ("percent", Decimal(40)))
+
+
+def test_a_half_in_words_is_read_and_a_wrong_one_is_an_error():
+    assert convert("two and a half million dollars, 3 and a half hours", "en").text == "2.5 million dollars, 3.5 hours"
+    assert convert("a year and a half", "en").text == "a year and a half"  # no number: nothing read
+    (mention,) = find_figures("It is four and a half metres high.", spelled=True)
+    assert (mention.text, mention.value) == ("four and a half metres", ("quantity", "m", Decimal("4.5")))
+    assert errors("Le mur mesure 4,5 mètres.", "The wall is five and a half metres high.")
+    assert errors("Il a payé 2,5 millions de dollars.", "He paid two and a half billion dollars.")
 
 
 def test_an_odd_et_separates_two_numbers():

@@ -69,8 +69,55 @@ class Converted:
         return o_end + (position - c_end)
 
 
+_EN_NUMBER_WORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                   r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                   r"eighty|ninety|hundred)")
+# "four and a half", "24-and-a-half", "one and a half (thousand)": text2num reads no halves, and in
+# English the half comes between the number and its unit or scale, so it is read here.
+_EN_HALF = re.compile(rf"(?<![\w.,])(?P<num>\d+|{_EN_NUMBER_WORD}(?:[\s-]+(?:and[\s-]+)?{_EN_NUMBER_WORD})*)"
+                      r"[\s-]+and[\s-]+a[\s-]+half(?![\w-])", re.IGNORECASE)
+
+
 def convert(text: str, language: str) -> Converted:
-    """`text` with its number words as digits (see the module docstring)."""
+    """`text` with its number words as digits (see the module docstring); in English, a number
+    "and a half" as a decimal ("two and a half million" -> "2.5 million")."""
+    halves = list(_EN_HALF.finditer(text)) if language == "en" else []
+    if not halves:
+        return _convert_words(text, language)
+    pieces: list[str] = []
+    regions: list[tuple[int, int, int, int]] = []
+    length = done = 0
+
+    def add(part: Converted, offset: int) -> None:
+        nonlocal length
+        regions.extend((c0 + length, c1 + length, o0 + offset, o1 + offset) for c0, c1, o0, o1 in part.regions)
+        pieces.append(part.text)
+        length += len(part.text)
+
+    for half in halves:
+        digits = _half_digits(half.group("num"))
+        if digits is None:
+            continue
+        add(_convert_words(text[done:half.start()], language), done)
+        add(Converted(half.group(), digits, ((0, len(digits), 0, len(half.group())),)), half.start())
+        done = half.end()
+    add(_convert_words(text[done:], language), done)
+    return Converted(text, "".join(pieces), tuple(regions))
+
+
+def _half_digits(number: str) -> str | None:
+    """"4" or "twenty-four" -> "4.5", "24.5"; None if the words are no number text2num reads."""
+    if number.isdigit():
+        return f"{int(number)}.5"
+    from text_to_num import text2num
+
+    try:
+        return f"{text2num(' '.join(number.lower().replace('-', ' ').split()), 'en')}.5"
+    except ValueError:
+        return None
+
+
+def _convert_words(text: str, language: str) -> Converted:
     words = _WORDS[language]
     if not words.search(text):
         return Converted(text, text)
