@@ -4,10 +4,10 @@ For any JSONL of {"id", "article", "reference"}: summarize every article in all 
 with passeur's extractive engine, through the public API as a user would (checks and guards
 on), score each tier with ROUGE-1/2/L F1 (rouge-score, Porter stemming, x100) against the
 reference, and score the lead of the article cut to the same number of words beside it
-(lead-1, the article's first sentence, for the one-line tier). Also counts, over the
-articles, what the tiers must never do: an empty tier, a tier out of shape, tiers that are
-not nested, a chosen sentence dropped, a name or figure left unresolved (what `--strict`
-exits 3 on).
+(for the one-line tier, lead-1 too: the article's first sentence, whatever its length).
+Also counts, over the articles, what the tiers must never do: an empty tier, a tier out of
+shape, tiers that are not nested, a chosen sentence dropped, a name or figure left
+unresolved (what `--strict` exits 3 on).
 
 With --long N, also times `passeur summarize --engine extractive --tier all` (a fresh
 process, as a user runs it) on a text of N words made of the file's articles.
@@ -85,6 +85,7 @@ def evaluate(rows: list[dict], summarize=passeur_tiers) -> dict:
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     table = {t: {"words": [], "lead_words": [], **{m: [] for m in METRICS}, **{"lead_" + m: [] for m in METRICS}}
              for t in TIERS}
+    table["one_line"].update({"same_" + m: [] for m in METRICS})  # the one-line beside the lead cut to its length
     faults = {"empty": 0, "out_of_shape": 0, "not_nested": 0, "dropped": 0, "trimmed": 0, "unresolved": 0}
     seconds = []
     for row in rows:
@@ -108,10 +109,15 @@ def evaluate(rows: list[dict], summarize=passeur_tiers) -> dict:
             for m in METRICS:
                 cell[m].append(got[m].fmeasure * 100)
                 cell["lead_" + m].append(base[m].fmeasure * 100)
+            if tier == "one_line":
+                same = scorer.score(row["reference"], lead_words(row["article"], words))
+                for m in METRICS:
+                    cell["same_" + m].append(same[m].fmeasure * 100)
     summary = {t: {k: statistics.fmean(v) for k, v in cell.items()} for t, cell in table.items()}
-    for tier in TIERS:  # the standard error of the mean R1 difference, to read the margins by
-        diffs = [a - b for a, b in zip(table[tier]["rouge1"], table[tier]["lead_rouge1"])]
-        summary[tier]["delta_rouge1_se"] = statistics.stdev(diffs) / len(diffs) ** 0.5 if len(diffs) > 1 else 0.0
+    for tier, base in [(t, "lead_") for t in TIERS] + [("one_line", "same_")]:  # the standard error of the
+        diffs = [a - b for a, b in zip(table[tier]["rouge1"], table[tier][base + "rouge1"])]  # mean R1 difference
+        key = "delta_rouge1_se" if base == "lead_" else "same_delta_rouge1_se"
+        summary[tier][key] = statistics.stdev(diffs) / len(diffs) ** 0.5 if len(diffs) > 1 else 0.0
     summary["faults"] = faults
     summary["seconds"] = {"mean": statistics.fmean(seconds), "max": max(seconds)}
     summary["articles"] = len(rows)
@@ -146,13 +152,16 @@ def time_long_text(rows: list[dict], words: int) -> dict:
 def format_table(summary: dict) -> str:
     lines = ["| tier | words | R1 | R2 | RL | lead baseline | words | R1 | R2 | RL | ΔR1 (± s.e.) |",
              "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
-    for tier in TIERS:
+    rows = [(t, "lead_", "lead-1 (first sentence)" if t == "one_line" else "lead, same word count") for t in TIERS]
+    rows.insert(1, ("one_line", "same_", "lead, same word count"))
+    for tier, key, base in rows:
         s = summary[tier]
-        base = "lead-1 (first sentence)" if tier == "one_line" else "lead, same word count"
+        words = s["lead_words"] if key == "lead_" else s["words"]
+        se = s["delta_rouge1_se" if key == "lead_" else "same_delta_rouge1_se"]
         lines.append(f"| {tier.replace('_', '-')} | {s['words']:.0f} | {s['rouge1']:.1f} | {s['rouge2']:.1f} | "
-                     f"{s['rougeL']:.1f} | {base} | {s['lead_words']:.0f} | {s['lead_rouge1']:.1f} | "
-                     f"{s['lead_rouge2']:.1f} | {s['lead_rougeL']:.1f} | "
-                     f"{s['rouge1'] - s['lead_rouge1']:+.1f} (± {s['delta_rouge1_se']:.1f}) |")
+                     f"{s['rougeL']:.1f} | {base} | {words:.0f} | {s[key + 'rouge1']:.1f} | "
+                     f"{s[key + 'rouge2']:.1f} | {s[key + 'rougeL']:.1f} | "
+                     f"{s['rouge1'] - s[key + 'rouge1']:+.1f} (± {se:.1f}) |")
     return "\n".join(lines)
 
 

@@ -22,6 +22,7 @@ def test_summaries_bench_prints_the_table_and_counts_no_faults(tmp_path, capsys)
     printed = capsys.readouterr().out
     assert "| one-line |" in printed and "| paragraph |" in printed and "| full |" in printed
     assert "lead-1 (first sentence)" in printed and "lead, same word count" in printed
+    assert printed.count("| one-line |") == 2  # beside lead-1, and beside the lead cut to its length
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["articles"] == 5
     assert report["faults"] == {"empty": 0, "out_of_shape": 0, "not_nested": 0, "dropped": 0, "trimmed": 0,
@@ -30,6 +31,7 @@ def test_summaries_bench_prints_the_table_and_counts_no_faults(tmp_path, capsys)
         row = report[tier]
         assert 0 < row["rouge1"] <= 100 and 0 < row["lead_rouge1"] <= 100
         assert abs(row["words"] - row["lead_words"]) <= 1 or tier == "one_line"  # same length, whole words
+    assert 0 < report["one_line"]["same_rouge1"] <= 100
 
 
 def test_lead_baseline_counts_words_as_passeur_does():
