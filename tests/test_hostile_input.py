@@ -289,3 +289,13 @@ def test_summarize_and_brief_warn_about_unresolved_figures_too(command):
     code, out, err = run([*command, "--source-lang", "fr"], source, ScriptedEngine(lambda s: "The buyer paid a sum."))
     assert code == 0 and out
     assert "passeur: warning: " in err and "could not be guaranteed" in err and "--strict" in err
+
+
+# -- found by the fuzz suite after the issue: a separator control before a list number -------------------------
+@pytest.mark.parametrize("command", [["translate", "--source-lang", "fr"], ["summarize", "--engine", "extractive"],
+                                     ["brief", "--engine", "extractive"]])
+def test_a_separator_control_before_a_number_is_no_traceback(command):
+    """pysbd read "\\x1f1." as a numbered-list item and crashed on int("\\x1f1")."""
+    source = "Le port\x1f1. de Lorient a reçu 3 navires. Il a grandi.\n".encode()
+    code, out, err = run(command, source, ScriptedEngine(wrap))
+    assert code == 0 and "Lorient" in out

@@ -98,31 +98,35 @@ def split_units(text: str, sections: list[Section] | None = None, max_merge: int
                 keep_headings: bool = False) -> list[Unit]:
     """The body's sentences in order (headings left out unless `keep_headings`), merged while a
     quotation is open (at most `max_merge`)."""
-    pieces: list[tuple[int, list[str], bool]] = []
+    pieces: list[tuple[int, str, int, bool]] = []  # (section, text, sentences, caption)
     for number, section in enumerate(sections if sections is not None else split_sections(text)):
         for line in section.body.splitlines():
-            open_depth, open_straight, buffer = 0, 0, []
+            open_depth, open_straight, buffer = 0, 0, []  # buffer: the (start, end) of sentences in line
+
+            def flush() -> None:
+                nonlocal open_depth, open_straight, buffer
+                pieces.append((number, line[buffer[0][0]:buffer[-1][1]], len(buffer), False))  # as written
+                open_depth, open_straight, buffer = 0, 0, []
+
             for sentence in split_sentences(line):
                 if is_heading(sentence.text) and not buffer and not keep_headings:
                     continue
+                at = sentence.start
                 for part, caption in split_run_ons(sentence.text):
+                    start = line.index(part, at)
+                    at = start + len(part)
                     if caption and not buffer:
-                        pieces.append((number, [part], True))
+                        pieces.append((number, part, 1, True))
                         continue
                     depth, straight = quote_balance(part)
-                    buffer.append(part)
+                    buffer.append((start, at))
                     open_depth, open_straight = max(0, open_depth + depth), open_straight ^ straight
                     if (open_depth == 0 and open_straight == 0) or len(buffer) >= max_merge:
-                        pieces.append((number, buffer, False))
-                        open_depth, open_straight, buffer = 0, 0, []
+                        flush()
             if buffer:
-                pieces.append((number, buffer, False))
-    units = []
-    for i, (number, sentences, caption) in enumerate(pieces):
-        piece = " ".join(sentences)
-        units.append(Unit(i, number, piece, count_words(piece), Counter(content_words(piece)), len(sentences),
-                          caption=caption))
-    return units
+                flush()
+    return [Unit(i, number, piece, count_words(piece), Counter(content_words(piece)), sentences, caption=caption)
+            for i, (number, piece, sentences, caption) in enumerate(pieces)]
 
 
 def split_run_ons(sentence: str) -> list[tuple[str, bool]]:

@@ -25,6 +25,7 @@ class Segment:
     trail: str
 
 
+_SEPARATORS_AS_SPACES = str.maketrans({chr(c): " " for c in range(0x1C, 0x20)})
 _local = threading.local()  # a pysbd Segmenter keeps the text it works on: one per thread
 
 
@@ -42,10 +43,21 @@ def split_sentences(text: str, language: str = "fr") -> list[Segment]:
     """Split prose into sentences; concatenating lead+text+trail gives `text` back."""
     if not text.strip():
         return [Segment(text, "", "")] if text else []
-    sentences = _segmenter(language).segment(text)
-    if "".join(sentences) != text:  # pysbd lost or changed characters: do not trust its cut
-        sentences = [text]
-    return [_with_spaces(sentence) for sentence in sentences if sentence]
+    # pysbd's list rules read "\x1f1." as a number and crash on int("\x1f1"): it sees the
+    # separators U+001C-U+001F, which Python's \s matches, as spaces, so they are spaces for it
+    # (same length: the cut is then laid on the text as it is).
+    seen = text.translate(_SEPARATORS_AS_SPACES)
+    try:
+        sentences = _segmenter(language).segment(seen)
+    except Exception:  # pysbd is a pile of regular expressions: any other such slip, one sentence
+        sentences = [seen]
+    if "".join(sentences) != seen:  # pysbd lost or changed characters: do not trust its cut
+        sentences = [seen]
+    pieces, at = [], 0
+    for sentence in sentences:
+        pieces.append(text[at:at + len(sentence)])
+        at += len(sentence)
+    return [_with_spaces(piece) for piece in pieces if piece]
 
 
 def sentence_spans(text: str, language: str = "fr") -> list[tuple[int, int]]:
