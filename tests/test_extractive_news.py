@@ -19,7 +19,7 @@ from passeur.summary.checks import FidelityIssue, copied, drop_supported
 from passeur.summary.engine import SummaryRequest
 from passeur.summary.extractive import ExtractiveEngine
 from passeur.summary.prompts import load_prompts
-from passeur.summary.selection import quote_balance, repeats, select, split_run_ons, split_units
+from passeur.summary.selection import leans_back, quote_balance, repeats, select, split_run_ons, split_units
 from passeur.summary.shape import TIERS, check_shape, count_words, shape_for, split_sentences
 from passeur.summary.summarizer import summarize
 
@@ -106,6 +106,29 @@ def test_the_one_line_does_not_open_with_a_pronoun_when_a_sentence_reads_alone()
     # with nothing else that reads alone nearby, the pronoun sentence is still better than none
     (one,) = select(text.split(" Futures")[0], 150, 60).one_line
     assert one.text.startswith("It estimated")
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+@pytest.mark.parametrize("text", [item["article"] for item in NEWS] + [
+    (SAMPLES / name).read_text(encoding="utf-8") for name in ("03_energy_report.en.txt", "04_floating_solar.en.txt")])
+def test_no_chosen_sentence_leans_on_one_left_out(text):
+    # "It estimated that..." without the sentence that says who "it" is reads as nonsense
+    selection = select(text, shape_for("paragraph", text).max_words, shape_for("full", text).max_words)
+    units = [u for u in split_units(text) if not u.caption]
+    for tier in (selection.paragraph, selection.full):
+        chosen = [units[u.index] for u in tier]
+        said = {word for unit in chosen for word in unit.terms}
+        assert not any(leans_back(unit, units, [c for c in chosen if c != unit], said - unit.terms.keys())
+                       for unit in chosen), [u.text[:40] for u in tier]
+
+
+def test_the_energy_sample_paragraph_reads_from_the_lead():
+    text = (SAMPLES / "03_energy_report.en.txt").read_text(encoding="utf-8")
+    selection = select(text, shape_for("paragraph", text).max_words, shape_for("full", text).max_words)
+    assert selection.paragraph[0].text.startswith("Europe's electricity grid operators said on Tuesday")
+    assert {u.section for u in selection.full} == {0, 1, 2}  # every section still covered
 
 
 def test_units_never_start_or_end_inside_a_quotation():

@@ -13,7 +13,8 @@ opening with a pronoun or a quote); paragraph is the one-line plus the text's un
 reading order up to about 110 words; full is the paragraph, a unit for each section it does
 not cover yet, then each section's next unit in reading order, section by section in turn,
 within 35% of the source; a unit whose content words are mostly chosen already is passed
-over for the next. Chosen units keep their document order. Measured against human
+over for the next, and one that leans on the unit before it (a pronoun, a conjunction or a
+quote first) is taken only with that one. Chosen units keep their document order. Measured against human
 highlights (bench/summaries.py), reading order beats every re-ranking tried for the longer
 tiers: on news the lead is the summary.
 """
@@ -217,7 +218,8 @@ def select(text: str, paragraph_max: int, full_max: int) -> Selection:
 
 def _cover(units: list[Unit], sections: list[Section], chosen: list[Unit], budget: int) -> list[Unit]:
     """`chosen`, plus for each section it does not cover the unit holding most of that section's
-    distinctive words (the earliest on a tie, at most 40 words), while the budget allows."""
+    distinctive words (at most 40 words; one holding a word fewer if it is shorter, to leave the
+    paragraph room; the earliest on a tie; one that reads alone if any), while the budget allows."""
     chosen = list(chosen)
     total = sum(u.words for u in chosen)
     said = {word for unit in chosen for word in unit.terms}
@@ -227,8 +229,11 @@ def _cover(units: list[Unit], sections: list[Section], chosen: list[Unit], budge
             continue
         mine = [u for u in units if u.section == number and u.words <= 40 and total + u.words <= budget
                 and keys & u.terms.keys()]
+        mine = [u for u in mine if not _DANGLING.match(u.text)] or mine
         if mine:
-            best = max(mine, key=lambda u: (len(keys & u.terms.keys()), -u.index))
+            most = max(len(keys & u.terms.keys()) for u in mine)
+            best = min((u for u in mine if len(keys & u.terms.keys()) >= most - 1),
+                       key=lambda u: (u.words, -len(keys & u.terms.keys()), u.index))
             chosen.append(best)
             total += best.words
             said |= best.terms.keys()
@@ -271,7 +276,7 @@ def fill_in_order(units: list[Unit], chosen: list[Unit], budget: int, target: in
     for unit in units:
         if total >= target:
             break
-        if unit in chosen or repeats(unit, said):
+        if unit in chosen or repeats(unit, said) or leans_back(unit, units, chosen, said):
             continue
         if total + unit.words > budget:
             if total >= floor:
@@ -287,11 +292,23 @@ def fill_in_order(units: list[Unit], chosen: list[Unit], budget: int, target: in
 
 def _reach_floor(units: list[Unit], chosen: list[Unit], total: int, floor: int, budget: int) -> list[Unit]:
     left = [u for u in units if u not in chosen]
+    said = _said(chosen)
+    alone = [u for u in left if not leans_back(u, units, chosen, said)]
+    left = alone + [u for u in left if u not in alone]
     for out in reversed(chosen[1:]):
         for unit in left:
             if floor <= total - out.words + unit.words <= budget:
                 return [u for u in chosen if u != out] + [unit]
     return chosen
+
+
+def leans_back(unit: Unit, units: list[Unit], chosen: list[Unit], said: set[str]) -> bool:
+    """Whether a unit opens with a pronoun, a conjunction or a quote ("It estimated that...")
+    while the unit before it, which it leans on, is neither chosen nor said already."""
+    if unit.index == 0 or not _DANGLING.match(unit.text):
+        return False
+    before = units[unit.index - 1]
+    return before not in chosen and not repeats(before, said)
 
 
 def fill_sections(units: list[Unit], chosen: list[Unit], budget: int) -> list[Unit]:
