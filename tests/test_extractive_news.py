@@ -191,6 +191,18 @@ def test_captions_and_repeats_are_never_chosen():
     assert all(caption not in tiers[t] for t in TIERS)
 
 
+def test_a_pronoun_whose_name_was_in_a_dropped_caption_does_not_open_the_paragraph():
+    text = ("Riddick Bowe was once the world's best heavyweight and is now offering to post tweets for $20 He was "
+            "once the double heavyweight champion, with a rumoured fortune of $15million. Now Riddick Bowe, of "
+            "Maryland, tweets birthday messages and adverts for anyone who pays him $20. The 46-year-old offered "
+            "to 'tweet anything' for people who pay him through PayPal, sharing the messages with his 450,000 "
+            "followers. His offer was met with sympathy by fans who remembered his fights in the 1990s. Bowe "
+            "filed for bankruptcy in 2005 and spent 17 months in prison for kidnapping his estranged wife.")
+    selection = select(text, 150, 200)
+    assert selection.paragraph[0].text.startswith("Now Riddick Bowe")
+    assert not any(u.text.startswith("He was once") for u in selection.full)
+
+
 class CopyingEngine(ExtractiveEngine):
     """Answers every tier with planned sentences, as a verbatim engine (or not)."""
 

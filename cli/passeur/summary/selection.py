@@ -63,6 +63,7 @@ class Unit:
     sentences: int = 1
     score: float = 0.0
     caption: bool = False  # a caption or page furniture run into the text: never chosen
+    after_caption: bool = False  # the unit before it in the text is such a caption
 
     def __hash__(self) -> int:
         return self.index
@@ -197,8 +198,9 @@ def select(text: str, paragraph_max: int, full_max: int) -> Selection:
         sections = [Section("", lines)]
         units = split_units(lines, sections, keep_headings=True)
     if any(u.caption for u in units) and not all(u.caption for u in units):  # captions repeat the text
-        units = [Unit(i, u.section, u.text, u.words, u.terms, u.sentences)
-                 for i, u in enumerate(u for u in units if not u.caption)]
+        kept = [(u, k > 0 and units[k - 1].caption) for k, u in enumerate(units) if not u.caption]
+        units = [Unit(i, u.section, u.text, u.words, u.terms, u.sentences, after_caption=after)
+                 for i, (u, after) in enumerate(kept)]
     score_units(units)
     if not units:
         return Selection([], [], [])
@@ -302,10 +304,15 @@ def _reach_floor(units: list[Unit], chosen: list[Unit], total: int, floor: int, 
     return chosen
 
 
-def leans_back(unit: Unit, units: list[Unit], chosen: list[Unit], said: set[str]) -> bool:
+def leans_back(unit: Unit, units: list[Unit], chosen, said: set[str]) -> bool:
     """Whether a unit opens with a pronoun, a conjunction or a quote ("It estimated that...")
-    while the unit before it, which it leans on, is neither chosen nor said already."""
-    if unit.index == 0 or not _DANGLING.match(unit.text):
+    while the unit before it, which it leans on, is neither chosen nor said already (or is a
+    caption, never chosen)."""
+    if not _DANGLING.match(unit.text):
+        return False
+    if unit.after_caption:  # "He was once champion" after a caption naming him: nothing to lean on
+        return True
+    if unit.index == 0:
         return False
     before = units[unit.index - 1]
     return before not in chosen and not repeats(before, said)
@@ -330,14 +337,14 @@ def fill_sections(units: list[Unit], chosen: list[Unit], budget: int) -> list[Un
         still = []
         for section in order:
             queue = queues[section]
-            unit = _next_new(queue, chosen_set, said)
+            unit = _next_new(queue, units, chosen_set, said)
             if unit is None:
                 continue
             if total + unit.words > budget:
                 if section in covered:
                     continue  # this section is done
                 while unit is not None and total + unit.words > budget:  # an uncovered one takes one that fits
-                    unit = _next_new(queue, chosen_set, said)
+                    unit = _next_new(queue, units, chosen_set, said)
                 if unit is None:
                     continue
             chosen.append(unit)
@@ -356,11 +363,12 @@ def repeats(unit: Unit, said: set[str]) -> bool:
     return bool(unit.terms) and len(unit.terms.keys() & said) >= REPEATED_SHARE * len(unit.terms)
 
 
-def _next_new(queue: deque, chosen: set[Unit], said: set[str]) -> Unit | None:
-    """The queue's next unit that is neither chosen nor a repeat of what is said (popped), or None."""
+def _next_new(queue: deque, units: list[Unit], chosen: set[Unit], said: set[str]) -> Unit | None:
+    """The queue's next unit that is not chosen, no repeat of what is said and leans on nothing
+    left out (popped), or None."""
     while queue:
         unit = queue.popleft()
-        if unit not in chosen and not repeats(unit, said):
+        if unit not in chosen and not repeats(unit, said) and not leans_back(unit, units, chosen, said):
             return unit
     return None
 
