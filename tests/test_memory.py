@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -376,3 +377,52 @@ def test_a_document_served_from_memory_never_loads_the_model(store):
     assert Loading.loads == 0  # every sentence is in the memory
     engine.prepare(["Le port de Lorient.", "Une phrase nouvelle."], 4)
     assert Loading.loads == 1
+
+
+def test_prepare_and_translate_look_the_same_sentences_up_once(tmp_path):
+    """The look-up made to decide whether the model must load serves the translate call."""
+
+    class Counting(TranslationMemory):
+        lookups = 0
+
+        def lookup(self, *args, **kwargs):
+            Counting.lookups += 1
+            return super().lookup(*args, **kwargs)
+
+    with Counting(tmp_path / "memory.sqlite3") as memory:
+        engine = MemoryEngine(ScriptedEngine(english), memory)
+        engine.translate(["Le port de Lorient."], n_best=4)
+        Counting.lookups = 0
+        engine.prepare(["Le port de Lorient."], 4)
+        assert engine.translate(["Le port de Lorient."], n_best=4)[0][0] == english("Le port de Lorient.")
+        assert Counting.lookups == 1
+
+
+def test_the_guard_readies_the_model_for_the_sentences_it_will_translate(store):
+    """With a user glossary the model sees its terms put in: the memory must be asked about
+    those sentences, or a document fully in memory loads the model all the same."""
+    from concurrent.futures import Future
+
+    from passeur.fidelity.guard import GlossaryGuard
+    from passeur.fidelity.termbase import parse_termbase
+
+    class Loading(ScriptedEngine):
+        loads = 0
+
+        def prepare(self, sentences=(), n_best=1):
+            Loading.loads += 1
+            if not extraction.done():
+                extraction.set_result([])  # the names are extracted while the model loads
+
+    source = "Le conseil régional a voté."
+    guard = GlossaryGuard(MemoryEngine(Loading(english), store),
+                          termbase=parse_termbase("conseil régional,regional council\n"))
+    extraction = Future()
+    guard._glossary = extraction  # still being extracted when the first sentence comes
+    guard.translate([source])
+    assert Loading.loads == 1  # nothing in the memory yet: the model is readied
+    extraction = Future()
+    guard._glossary = extraction
+    threading.Timer(0.2, extraction.set_result, [[]]).start()  # the extraction ends on its own
+    guard.translate([source])
+    assert Loading.loads == 1  # all in the memory now: the model stays where it is

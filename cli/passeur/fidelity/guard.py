@@ -67,13 +67,13 @@ class GlossaryGuard(EngineWrapper):
 
     # -- TranslationEngine -----------------------------------------------------------------
     def translate(self, sentences: Sequence[str], n_best: int = 1) -> list[list[str]]:
+        model_inputs = [_put_terms(sentence, self.termbase) for sentence in sentences]
         if isinstance(self._glossary, Future) and not self._glossary.done():
             # Load the model while the names are extracted, then translate with every core:
             # translating during the extraction (spaCy's load is a second of Python) makes both
             # compete for the cores and the GIL, and the translation is what a document waits for.
-            self.inner.prepare(sentences, max(self.n_best, n_best))
+            self.inner.prepare(model_inputs, max(self.n_best, n_best))
             self.glossary  # noqa: B018 - wait for it
-        model_inputs = [_put_terms(sentence, self.termbase) for sentence in sentences]
         options = self.inner.translate(model_inputs, n_best=max(self.n_best, n_best))
         results = []
         for sentence, model_input, hyps in zip(sentences, model_inputs, options):

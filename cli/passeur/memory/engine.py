@@ -26,11 +26,18 @@ class MemoryEngine(EngineWrapper):
         self._recent: dict[str, str] = {}  # normalised source -> options of the last translate call
         self._finals: dict[str, dict[str, str]] = {}  # options -> {source: final}, written in batches
         self._awaiting: set[str] = set()  # segments of the last call whose final is not known yet
+        self._prepared: tuple | None = None  # ((sentences, n_best), look-up) of the last prepare
         memory.connect()  # fail now (unwritable, damaged) rather than after the model has loaded
 
     def prepare(self, sentences: Sequence[str] = (), n_best: int = 1) -> None:
-        """The model is readied only when some of `sentences` are not in the memory."""
-        if not sentences or self._look_up(sentences, max(1, n_best))[-1]:
+        """The model is readied only when some of `sentences` are not in the memory (the look-up
+        is kept for the translate call on the same sentences that follows)."""
+        if not sentences:
+            self.inner.prepare(sentences, n_best)
+            return
+        request = (tuple(sentences), max(1, n_best))
+        self._prepared = (request, self._look_up(*request))
+        if self._prepared[1][-1]:
             self.inner.prepare(sentences, n_best)
 
     def _look_up(self, sentences: Sequence[str], n_best: int):
@@ -50,7 +57,10 @@ class MemoryEngine(EngineWrapper):
     def translate(self, sentences: Sequence[str], n_best: int = 1) -> list[list[str]]:
         started = time.perf_counter()
         n_best = max(1, n_best)
-        options, described, keys, wanted, served, misses = self._look_up(sentences, n_best)
+        prepared, self._prepared = self._prepared, None
+        request = (tuple(sentences), n_best)
+        looked_up = prepared[1] if prepared and prepared[0] == request else self._look_up(*request)
+        options, described, keys, wanted, served, misses = looked_up
         model_seconds = 0.0
         fresh: dict[str, list[str]] = {}
         if misses:
