@@ -299,3 +299,18 @@ def test_a_separator_control_before_a_number_is_no_traceback(command):
     source = "Le port\x1f1. de Lorient a reçu 3 navires. Il a grandi.\n".encode()
     code, out, err = run(command, source, ScriptedEngine(wrap))
     assert code == 0 and "Lorient" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "jsonl"])
+def test_english_input_never_looks_for_the_translation_model(fmt):
+    """English passes through: offline, with no model on disk, that is still exit 0."""
+
+    def no_model(model, **kwargs):
+        raise AssertionError("the translation model was looked for")
+
+    out, err = io.StringIO(), io.StringIO()
+    env = Environment(io.BytesIO(b"The port of Lorient is betting on offshore wind power this year.\n"), out, err, {},
+                      make_translation_engine=no_model)
+    result = CliRunner().invoke(cli, ["translate", "--format", fmt], obj=env)
+    assert result.exit_code == 0, (result.exception, err.getvalue())
+    assert "offshore wind power" in out.getvalue()

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from passeur.api import build_translator, choose_memory, describe_unresolved, translate_document
+from passeur.api import build_translator, choose_memory, describe_unresolved, resolve_language, translate_document
 from passeur.commands.options import (
     check_output_not_input, note_empty, translation_factory, translation_options, warn_unresolved, write_output
 )
@@ -49,8 +49,9 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
     memory = choose_memory(tm, no_tm, env.environ)
     inputs = inputs or ("-",)
     check_output_not_input(output, inputs)
+    options = dict(glossary=glossary, backend=backend, device=device, beam_size=beam_size, tm=memory,
+                   make_engine=translation_factory(env))
     if fmt == "jsonl":
-        options = dict(glossary=glossary, backend=backend, device=device, beam_size=beam_size, tm=memory)
         _stream(env, inputs, output, model or translation_model, options, source_lang, strict)
         return
     sources = [read_input(name, env.stdin) for name in inputs]
@@ -63,12 +64,11 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
         if not source.text.strip():
             results.append((source, None))
             continue
-        if engine is None:
-            engine = build_translator(model or translation_model, glossary=glossary, backend=backend, device=device,
-                                      beam_size=beam_size, make_engine=translation_factory(env), tm=memory)
-
+        language = resolve_language(source.text, source_lang)
+        if engine is None and language != "en":  # English passes through: no model to find or load
+            engine = build_translator(model or translation_model, **options)
         with segment_progress(env, source.name) as on_progress:
-            result = translate_document(source.text, engine, source_lang=source_lang, on_progress=on_progress)
+            result = translate_document(source.text, engine, source_lang=language, on_progress=on_progress)
         if result.source_language == "en":
             env.log(f"{source.name}: the input is already English; passed through unchanged")
         results.append((source, result))
@@ -100,9 +100,10 @@ def _stream(env, inputs, output, model, options, source_lang, strict) -> None:
 
     def translate_line(text: str):
         nonlocal engine, unresolved
-        if engine is None:
-            engine = build_translator(model, make_engine=translation_factory(env), **options)
-        result = translate_document(text, engine, source_lang=source_lang)
+        language = resolve_language(text, source_lang) if text.strip() else "fr"
+        if engine is None and language != "en":
+            engine = build_translator(model, **options)
+        result = translate_document(text, engine, source_lang=language)
         unresolved += bool(result.fidelity.get("unresolved"))
         return result
 
