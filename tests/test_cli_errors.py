@@ -118,3 +118,13 @@ def test_stats_line(engine):
     line = [l for l in stderr.splitlines() if l.startswith("{")][0]
     stats = json.loads(line)
     assert stats["segments"] == 2 and stats["source_tokens"] > 0 and set(stats) >= {"generated_tokens", "seconds"}
+
+
+def test_stats_line_when_streaming(engine):
+    """--format jsonl --stats: the same totals line on stderr once the stream ends."""
+    import json
+    result, stdout, stderr = run(["translate", "--format", "jsonl", "--stats", "--source-lang", "fr"],
+                                 stdin="Une phrase.\nUne autre. Et une troisième.\n".encode(), engine=engine)
+    assert result.exit_code == 0 and len(stdout.splitlines()) == 2
+    (line,) = [l for l in stderr.splitlines() if l.startswith("{")]
+    assert json.loads(line)["segments"] == 3

@@ -52,7 +52,7 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
     options = dict(glossary=glossary, backend=backend, device=device, beam_size=beam_size, tm=memory,
                    make_engine=translation_factory(env))
     if fmt == "jsonl":
-        _stream(env, inputs, output, model or translation_model, options, source_lang, strict)
+        _stream(env, inputs, output, model or translation_model, options, source_lang, strict, stats)
         return
     sources = [read_input(name, env.stdin) for name in inputs]
     if not any(source.text.strip() for source in sources):
@@ -75,14 +75,7 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
     text = render_translations(results, fmt)
     write_output(env, output, text)
     if stats:
-        totals = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "seconds": 0.0, "cached_segments": 0,
-                  "engine_seconds": 0.0, "load_seconds": 0.0}
-        for _, result in results:
-            for key in totals:
-                totals[key] += result.stats.get(key, 0) if result else 0
-        for key in ("seconds", "engine_seconds", "load_seconds"):
-            totals[key] = round(totals[key], 3)
-        click.echo(json.dumps(totals), file=env.stderr)
+        _print_stats(env, [result for _, result in results if result])
     unresolved = [item for _, result in results if result for item in result.fidelity.get("unresolved", [])]
     if not strict:
         warn_unresolved(env, len(unresolved), fmt)
@@ -90,13 +83,26 @@ def translate(env, inputs, output, model, glossary, strict, fmt, translation_mod
         raise UnresolvedError(describe_unresolved(unresolved))
 
 
-def _stream(env, inputs, output, model, options, source_lang, strict) -> None:
+def _print_stats(env, results) -> None:
+    """--stats: one JSON line on stderr, the totals over every document translated."""
+    totals = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "seconds": 0.0, "cached_segments": 0,
+              "engine_seconds": 0.0, "load_seconds": 0.0}
+    for result in results:
+        for key in totals:
+            totals[key] += result.stats.get(key, 0)
+    for key in ("seconds", "engine_seconds", "load_seconds"):
+        totals[key] = round(totals[key], 3)
+    click.echo(json.dumps(totals), file=env.stderr)
+
+
+def _stream(env, inputs, output, model, options, source_lang, strict, stats) -> None:
     """--format jsonl: translate line by line, writing each result as soon as it is ready."""
 
     if output and output != "-":
         raise UsageError("--format jsonl streams to stdout: redirect it instead of -o")
     engine = None
     unresolved = 0
+    results = []
 
     def translate_line(text: str):
         nonlocal engine, unresolved
@@ -105,6 +111,7 @@ def _stream(env, inputs, output, model, options, source_lang, strict) -> None:
             engine = build_translator(model, **options)
         result = translate_document(text, engine, source_lang=language)
         unresolved += bool(result.fidelity.get("unresolved"))
+        results.append(result)
         return result
 
     failures = 0
@@ -115,6 +122,8 @@ def _stream(env, inputs, output, model, options, source_lang, strict) -> None:
             text = read_input(name).text
             failures += stream_translations(read_requests(io.BytesIO(text.encode("utf-8"))), translate_line,
                                             env.stdout)
+    if stats:
+        _print_stats(env, results)
     if failures:
         raise UsageError(f"{failures} input line(s) could not be translated (see their error objects)")
     if strict and unresolved:
