@@ -301,3 +301,15 @@ def test_an_invented_amount_in_figures_is_an_error_in_a_translation():
         source, "The world's population would be cut to 0.5 billion people, creating one religion for 6 billion people.")
     # in words, an amount is vaguer ("half a million"): listed, not an error
     assert _errors("plus d'un demi-million de personnes", "more than half a million people") == []
+
+
+@pytest.mark.parametrize("source, text, repaired", [
+    ("Il a perdu 5 milliards de dollars.", "He lost $5 trn.", "He lost $5 bn."),
+    ("Il a coûté 5 milliards d'euros.", "It cost €5trn.", "It cost €5bn."),
+    ("Il a coûté 5 milliards d'euros.", "It cost €5m.", "It cost €5bn."),
+    ("Il a coûté 5 millions d'euros.", "It cost €5bn.", "It cost €5m."),
+])
+def test_an_abbreviated_scale_is_swapped_in_its_own_style(source, text, repaired):
+    """The repair reads the scales the reader reads ("trn", "5m" glued): "$5 trn" became
+    "$5 billion trn", "€5m" became "€5000m"."""
+    assert verdict(source, text)[1] == repaired

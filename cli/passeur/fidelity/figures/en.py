@@ -14,7 +14,7 @@ from passeur.fidelity.entry import Mention
 from passeur.fidelity.figures.context import ambiguous_group, shared_units, with_amount
 from passeur.fidelity.figures.fr import extract_figures
 from passeur.fidelity.figures.spelled import convert
-from passeur.fidelity.figures.values import (FRENCH_SPACES, glued, is_decimal_comma, merge_longest,
+from passeur.fidelity.figures.values import (EN_SCALES, FRENCH_SPACES, glued, is_decimal_comma, merge_longest,
                                              month_names, ordinal_suffix, parse_english_number, scaled, scan_rules,
                                              signed_start)
 
@@ -22,8 +22,6 @@ S = "[ \u00a0\u202f]"
 OS = S + "?"
 NUM = (r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?"
        r"|\d+[.,]\d+|\d+)(?!\d|[.,]\d)")
-_SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "milliard": 9,
-           "k": 3, "m": 6, "mn": 6, "mln": 6, "b": 9, "bn": 9, "tn": 12, "trn": 12}
 SCALE = (rf"(?:(?:{S}|-)(?P<scale>(?i:thousand|million|billion|trillion|milliard)s?)(?!\w)"
          rf"|(?P<abbr>k|m|b)(?![\w'’])|{OS}(?P<abbr2>bn|tn|trn|mn|mln)(?![\w'’]))")
 _PREFIXES = {"US$": "USD", "US $": "USD", "C$": "CAD", "$": "USD", "€": "EUR", "£": "GBP",
@@ -261,7 +259,7 @@ def _amount(match: re.Match, negative: bool) -> tuple[Decimal, bool]:
     numeral = match.group("num")
     groups = match.groupdict()
     word, abbr = groups.get("scale"), groups.get("abbr") or groups.get("abbr2")
-    power = _SCALES[word.lower().rstrip("s")] if word else (_SCALES[abbr] if abbr else 0)
+    power = EN_SCALES[word.lower().rstrip("s")] if word else (EN_SCALES[abbr] if abbr else 0)
     if numeral.lower() in _SPELLED_SCALED:
         amount = scaled(Decimal(_SPELLED_SCALED[numeral.lower()]), power)
     else:

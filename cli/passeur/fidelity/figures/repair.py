@@ -11,12 +11,11 @@ import re
 from decimal import Decimal
 from typing import Hashable
 
-from passeur.fidelity.figures.values import group_thousands, parse_english_number
+from passeur.fidelity.figures.values import EN_SCALE_WORDS, EN_SCALES, group_thousands, parse_english_number
 
 _NUMERAL = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-_SCALE = re.compile(r"[ \u00a0-]?(?:thousand|million|billion|trillion|bn|mn|tn|m|k|b)(?![\w'’])",
-                    re.IGNORECASE)
-_WORDS = {6: "million", 9: "billion", 12: "trillion"}
+_SCALE_NAMES = "|".join(sorted(EN_SCALES, key=len, reverse=True))  # the reader's own table
+_SCALE = re.compile(rf"[ \u00a0-]?(?:{_SCALE_NAMES})s?(?![\w'’])", re.IGNORECASE)
 _SINGLE_AMOUNT = ("money", "percent", "points", "number", "quantity", "decade")
 
 
@@ -55,16 +54,14 @@ def repair(found: str, found_value: Hashable, expected_value: Hashable, target: 
     for power in (12, 9, 6):
         short = (expected_amount / Decimal(10) ** power).normalize()
         if short >= 1 and -short.as_tuple().exponent <= 3:
-            return found[:numeral.start()] + _styled(short, numeral.group()) + " " + _WORDS[power] + found[end:]
+            return found[:numeral.start()] + _styled(short, numeral.group()) + " " + EN_SCALE_WORDS[power] + found[end:]
     if expected_amount < 10 ** 6:  # no scale word: the digits, grouped
         return found[:numeral.start()] + group_thousands(expected_amount) + found[end:]
     return target
 
 
-_SCALE_WORD = re.compile(r"(?<![\w])(thousand|million|billion|trillion|bn|mn|tn|m|k)(s?)(?![\w'’])",
-                         re.IGNORECASE)
-_POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "k": 3, "m": 6, "mn": 6,
-           "bn": 9, "tn": 12}
+# A scale word after a space, or an abbreviation glued to the digits ("5bn", "€5m").
+_SCALE_WORD = re.compile(rf"(?<![^\W\d_])({_SCALE_NAMES})(s?)(?![\w'’])", re.IGNORECASE)
 _ABBREVIATIONS = {3: "k", 6: "m", 9: "bn", 12: "tn"}
 
 
@@ -79,16 +76,16 @@ def swap_scale(found: str, found_value: Hashable, expected_value: Hashable) -> s
         return None
     ratio = (found_amount / expected_amount).normalize()
     shift = next((p for p in (-9, -6, -3, 3, 6, 9) if ratio == Decimal(10) ** p), None)
-    words = [m for m in _SCALE_WORD.finditer(found)
-             if not (m.group(1).lower() in ("m", "k") and not found[max(0, m.start() - 1):m.start()].isdigit())]
+    words = [m for m in _SCALE_WORD.finditer(found)  # a one-letter one only glued to digits ("5m", not "m")
+             if len(m.group(1)) > 1 or found[max(0, m.start() - 1):m.start()].isdigit()]
     if shift is None or len(words) != 1:
         return None
     word = words[0]
-    power = _POWERS[word.group(1).lower()] - shift
-    if power not in _WORDS and power != 3:
+    power = EN_SCALES[word.group(1).lower()] - shift
+    if power not in EN_SCALE_WORDS:
         return None
-    new = (_ABBREVIATIONS[power] if len(word.group(1)) <= 2 else
-           {3: "thousand", **_WORDS}[power]) + word.group(2)
+    abbreviated = word.group(1).lower() not in (*EN_SCALE_WORDS.values(), "milliard")
+    new = (_ABBREVIATIONS if abbreviated else EN_SCALE_WORDS)[power] + word.group(2)
     if word.group(1)[:1].isupper():
         new = new.capitalize()
     return found[:word.start()] + new + found[word.end():]

@@ -23,6 +23,10 @@ from functools import lru_cache
 from typing import Hashable
 
 # Scale words, both languages, to powers of ten. French "billion" is 10^12.
+# English scale words and abbreviations ("5bn", "$5 trn", "3.2 mln"), and their power of ten:
+# one table for the reader (figures.en) and for the repairs (figures.repair).
+EN_SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "milliard": 9,
+             "k": 3, "m": 6, "mn": 6, "mln": 6, "b": 9, "bn": 9, "tn": 12, "trn": 12}
 FR_SCALES = {"mille": 3, "milles": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9,
              "billion": 12, "billions": 12}
 FR_SCALE_ABBREVIATIONS = {"k": 3, "K": 3, "M": 6, "Md": 9, "Mds": 9, "Mrd": 9, "Mrds": 9}
