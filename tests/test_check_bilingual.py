@@ -136,9 +136,22 @@ def test_an_untranslated_xliff_unit_is_reported_as_such(tmp_path):
     assert json.loads(out.splitlines()[2]) == {"id": "u3", "ok": True, "issues": [], "untranslated": True}
 
 
+def test_an_alt_trans_suggestion_is_not_the_units_translation(tmp_path):
+    path = tmp_path / "job.xlf"
+    path.write_text("<xliff version='1.2'><file><body><trans-unit id='u1'><source>Il a payé 150 milliards de "
+                    "dollars.</source><alt-trans><source>Il a payé 150 milliards de dollars.</source>"
+                    "<target>He paid $150 million.</target></alt-trans></trans-unit></body></file></xliff>",
+                    encoding="utf-8")
+    result, out, _ = run(["check", "--bilingual", str(path), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(out.splitlines()[0]) == {"id": "u1", "ok": True, "issues": [], "untranslated": True}
+
+
 @pytest.mark.parametrize("name, text, where", [
     ("bad.jsonl", '{"source": "a", "translation": "b"}\n{"source": "a",\n', "bad.jsonl:2:"),
     ("bad.jsonl", '{"source": "a", "translation": "b"}\n["a", "b"]\n', "bad.jsonl:2:"),
+    ("bad.jsonl", '{"source": "a", "translation": "b"}\n{"source": "Le port \\ud800", "translation": "b"}\n',
+     "bad.jsonl:2:"),  # a lone surrogate: no checker can read it
     ("bad.tmx", "<tmx version='1.4'>\n<body>\n<tu><tuv xml:lang='fr'><seg>a</seg></tuv>\n</body></tmx>\n",
      "bad.tmx:4:"),
     ("bad.xlf", "<xliff version='1.2'><file><body>\n<trans-unit id='1'><target>b</target></trans-unit>\n"

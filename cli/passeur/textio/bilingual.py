@@ -22,10 +22,10 @@ from pathlib import Path
 from xml.parsers import expat
 
 from passeur.errors import DataFileError, InputError
+from passeur.textio.reader import check_unicode
 
 FORMATS = {".jsonl": "jsonl", ".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff"}
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_XLIFF_1 = "urn:oasis:names:tc:xliff:document:1.2"
 _XLIFF_2 = "urn:oasis:names:tc:xliff:document:2.0"
 
 
@@ -75,6 +75,13 @@ def _read_jsonl(path: Path, data: bytes) -> list[Unit]:
                 or not isinstance(row.get("translation"), (str, type(None))):
             raise DataFileError(str(path), number,
                                 'each line needs "source" and "translation" strings')
+        for key in ("source", "translation"):
+            if row[key] is not None:
+                try:
+                    check_unicode(row[key])
+                except InputError:
+                    raise DataFileError(str(path), number, f'"{key}" holds a lone surrogate: not valid Unicode '
+                                                           "text") from None
         given = row.get("id")
         unit_id = str(given) if given not in (None, "") else str(len(units) + 1)
         units.append(Unit(unit_id, row["source"], row["translation"], number))
@@ -110,6 +117,11 @@ def _parse_xml(path: Path, data: bytes) -> tuple[ET.Element, dict]:
 def _each(element, local: str):
     """`element` and its descendants whose tag, namespace aside, is `local`, in document order."""
     return (e for e in element.iter() if _local(e.tag) == local)
+
+
+def _child(element, local: str):
+    """`element`'s first child (not a deeper descendant) whose tag is `local`, or None."""
+    return next((e for e in element if _local(e.tag) == local), None)
 
 
 def _local(tag) -> str:
@@ -155,10 +167,10 @@ def _read_xliff(path: Path, root, lines: dict) -> list[Unit]:
         return _read_xliff2(path, root, lines)
     units = []
     for tu in _each(root, "trans-unit"):
-        source = next(_each(tu, "source"), None)
+        source = _child(tu, "source")  # its own, not an <alt-trans>'s (a suggestion, not the unit)
         if source is None:
             raise DataFileError(str(path), lines.get(tu), "<trans-unit> without <source>")
-        target = next(_each(tu, "target"), None)
+        target = _child(tu, "target")
         units.append(Unit(tu.get("id") or str(len(units) + 1), _text(source),
                           None if target is None else _text(target), lines.get(tu)))
     return units
@@ -169,10 +181,10 @@ def _read_xliff2(path: Path, root, lines: dict) -> list[Unit]:
     for unit in _each(root, "unit"):
         segments = list(_each(unit, "segment"))
         for index, segment in enumerate(segments, 1):
-            source = next(_each(segment, "source"), None)
+            source = _child(segment, "source")
             if source is None:
                 raise DataFileError(str(path), lines.get(segment), "<segment> without <source>")
-            target = next(_each(segment, "target"), None)
+            target = _child(segment, "target")
             unit_id = unit.get("id")
             if unit_id and len(segments) > 1:
                 unit_id = f"{unit_id}/{segment.get('id') or index}"
