@@ -314,3 +314,16 @@ def test_english_input_never_looks_for_the_translation_model(fmt):
     result = CliRunner().invoke(cli, ["translate", "--format", fmt], obj=env)
     assert result.exit_code == 0, (result.exception, err.getvalue())
     assert "offshore wind power" in out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "html"])
+def test_a_file_name_that_is_not_utf8_is_written_escaped_in_the_brief(tmp_path, fmt):
+    """Found in review: the raw name (a surrogate escape) went into the note and its writing
+    raised UnicodeEncodeError, for `brief -o` and `batch --what brief` alike."""
+    source = tmp_path / os.fsdecode(b"caf\xe9.txt")
+    source.write_text("The port of Lorient won a 48.5 million euro contract on Tuesday. Work starts in March.\n")
+    page = tmp_path / f"note.{fmt}"
+    code, _, err = run(["brief", str(source), "--engine", "extractive", "--format", fmt, "-o", str(page)])
+    assert code == 0, err
+    written = page.read_text(encoding="utf-8")
+    assert "caf\\xe9.txt" in (json.loads(written)["title"] if fmt == "json" else written)

@@ -28,6 +28,7 @@ from passeur.summary.prompts import load_prompts
 from passeur.summary.source import summarize_source
 from passeur.summary.summarizer import summarize
 from passeur.text.segmenter import sentence_spans
+from passeur.textio.display import printable
 
 PEOPLE_KINDS = ("person", "organization")
 _TITLE_MAX_WORDS = 16
@@ -83,13 +84,14 @@ def build_note(source, *, translator, summary_engine, prompts: str | None = None
     translation_fidelity = translation.fidelity if translation is not None else {}
     summary_fidelity = summary.fidelity.to_json()
     status, unresolved = assess_fidelity(translation_fidelity, summary_fidelity)
+    shown = printable(source.name)  # a file name's byte that is not UTF-8 cannot be written as text
     provenance = Provenance(
-        source_file=source.name, language=language,
+        source_file=shown, language=language,
         translation_model=dict(translation.engine) if translation is not None and language == "fr" else {},
         summary_model=_describe(summary_engine), created=created or utc_now(),
         fidelity_status=status, unresolved=unresolved)
     return BriefNote(
-        title=find_title(english, source.name), headline=(summary.one_line or "").strip(),
+        title=find_title(english, shown), headline=(summary.one_line or "").strip(),
         paragraph=(summary.paragraph or "").strip(), key_figures=figures, people=people,
         organizations=organizations, full_summary=(summary.full or "").strip(), translation=english,
         source_text=source.text, rows=rows, provenance=provenance,
