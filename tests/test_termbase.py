@@ -203,3 +203,19 @@ def test_occurrences_lists_every_occurrence_for_replacement():
     text = "L’IA à la Maison Blanche, puis l'ia encore."
     found = [(e.source, e.target, text[e.start:e.end]) for e in termbase.occurrences(text)]
     assert found == [("IA", "AI", "IA"), ("Maison Blanche", "White House", "Maison Blanche"), ("ia", "AI", "ia")]
+
+
+def test_a_glossary_file_is_read_once_until_it_changes(tmp_path):
+    """Each batch worker and each English file of `batch --what brief` asks for the glossary."""
+    import os
+
+    from passeur.fidelity.termbase import load_termbase
+
+    path = tmp_path / "g.csv"
+    path.write_text("conseil régional,regional council\n", encoding="utf-8")
+    first = load_termbase(path)
+    assert load_termbase(str(path)) is first
+    path.write_text("conseil régional,regional assembly\n", encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a new modification time, whatever the clock's resolution
+    second = load_termbase(path)
+    assert second is not first and second.terms[0].target == "regional assembly"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import threading
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -84,9 +85,33 @@ class Termbase:
         return sorted(terms + kept, key=lambda e: e.start)
 
 
+_LOADED: dict[tuple, Termbase] = {}  # (real path, mtime, size) -> its termbase: read-only once built
+_LOADING = threading.Lock()
+
+
 def load_termbase(path: str | os.PathLike) -> Termbase:
-    """Read and check a glossary file; DataFileError (exit 2) names the file and the line."""
+    """Read and check a glossary file; DataFileError (exit 2) names the file and the line.
+
+    A file already read and unchanged since (same size and modification time) is not read
+    again: each batch worker and each English file of `batch --what brief` asks for it.
+    """
     name = os.fspath(path)
+    try:
+        info = os.stat(name)
+        key = (os.path.realpath(name), info.st_mtime_ns, info.st_size)
+    except OSError:
+        key = None  # the reading below says what is wrong
+    with _LOADING:
+        if key not in _LOADED:
+            termbase = _read_termbase(name)
+            if key is None:
+                return termbase
+            _LOADED.clear()  # one glossary per run is the rule: keep the last one only
+            _LOADED[key] = termbase
+        return _LOADED[key]
+
+
+def _read_termbase(name: str) -> Termbase:
     try:
         with open(name, "rb") as handle:
             data = handle.read()
