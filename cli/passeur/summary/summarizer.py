@@ -113,6 +113,8 @@ class _Job:
         self._parts: list[str] | None = None
         self._condensed: dict[tuple[str, int], list[str]] = {}  # condensing rounds, shared by tiers
         self._source_words: str | None = None
+        self._checked: dict[str, list[FidelityIssue]] = {}  # text -> its issues: a tier is checked
+        # when drafted, when repaired and when finished, mostly the same text each time
 
     # -- one tier -------------------------------------------------------------------------------
     def produce(self, tier: str) -> str:
@@ -159,10 +161,12 @@ class _Job:
     # -- fidelity --------------------------------------------------------------------------------
     def _check(self, text: str) -> list[FidelityIssue]:
         """What the checker finds, less what needs no action (a sentence copied from the text)."""
-        issues = find_issues(self.checker, text)
-        if issues and self._source_words is None:
-            self._source_words = " ".join(self.text.split())
-        return drop_supported(issues, text, self._source_words) if issues else issues
+        if text not in self._checked:
+            issues = find_issues(self.checker, text)
+            if issues and self._source_words is None:
+                self._source_words = " ".join(self.text.split())
+            self._checked[text] = drop_supported(issues, text, self._source_words) if issues else issues
+        return list(self._checked[text])
 
     def _repair(self, tier: str, text: str) -> str:
         """Fix altered spans in place, drop sentences with unsupported ones; up to three rounds."""
