@@ -28,7 +28,6 @@ from pathlib import Path
 
 METRICS = ("rouge1", "rouge2", "rougeL")
 TIERS = ("one_line", "paragraph", "full")
-PARAGRAPH_FLOOR = 60
 
 
 def read_rows(path: Path, limit: int | None = None) -> list[dict]:
@@ -66,12 +65,12 @@ def passeur_tiers(article: str) -> dict:
 def nested(tiers: dict, article: str) -> bool:
     """one_line within the paragraph; every source sentence of the paragraph within a full tier
     at least as long, whenever the full tier (35% of the source) has room for a paragraph."""
-    from passeur.summary.shape import count_words, shape_for, split_sentences
+    from passeur.summary.shape import PARAGRAPH_MIN_WORDS, count_words, shape_for, split_sentences
 
     one, paragraph, full = (tiers.get(t) or "" for t in TIERS)
     if one.rstrip("…").rstrip(".") not in paragraph:
         return False
-    if shape_for("full", article).max_words < PARAGRAPH_FLOOR:
+    if shape_for("full", article).max_words < PARAGRAPH_MIN_WORDS:
         return True
     in_paragraph = [s.text for s in split_sentences(article) if s.text in paragraph]
     return count_words(full) >= count_words(paragraph) and all(s in full for s in in_paragraph)

@@ -44,9 +44,10 @@ class ExtractiveEngine(SummaryEngine):
 
     def select(self, request: SummaryRequest) -> Selection:
         """The text's selection (computed once for the three tiers of the same text)."""
-        budget = {tier: shape_for(tier, request.text).max_words for tier in ("paragraph", "full")}
-        budget[request.tier] = request.max_words  # the request's own bound rules its tier
-        paragraph_max, full_max = budget["paragraph"], budget["full"]
+        def bound(tier: str) -> int:  # the request's own bound rules its tier
+            return request.max_words if request.tier == tier else shape_for(tier, request.text).max_words
+
+        paragraph_max, full_max = bound("paragraph"), bound("full")
         key = (request.text, paragraph_max, full_max)
         if self._last is None or self._last[0] != key:
             self._last = (key, select(request.text, paragraph_max, full_max))
