@@ -124,6 +124,16 @@ def test_no_chosen_sentence_leans_on_one_left_out(text):
                        for unit in chosen), [u.text[:40] for u in tier]
 
 
+def test_a_quote_whose_speaker_is_left_out_is_not_taken():
+    # a CNN/DailyMail dev article (copied into tests/data): "He said: 'I've got some nice
+    # experiences...'" follows a photo caption; the sentence naming "he" is not in the tier
+    (item,) = [json.loads(line) for line in (DATA / "news_leaning.jsonl").read_text(encoding="utf-8").splitlines()]
+    text = item["article"]
+    assert "Dortmund on Wednesday He said: 'I've got some nice experiences" in text
+    selection = select(text, shape_for("paragraph", text).max_words, shape_for("full", text).max_words)
+    assert not any(u.text.startswith("He said: 'I've got") for u in selection.paragraph + selection.full)
+
+
 def test_the_energy_sample_paragraph_reads_from_the_lead():
     text = (SAMPLES / "03_energy_report.en.txt").read_text(encoding="utf-8")
     selection = select(text, shape_for("paragraph", text).max_words, shape_for("full", text).max_words)

@@ -14,7 +14,7 @@ reading order up to about 110 words; full is the paragraph, a unit for each sect
 not cover yet, then each section's next unit in reading order, section by section in turn,
 within 35% of the source; a unit whose content words are mostly chosen already is passed
 over for the next, and one that leans on the unit before it (a pronoun, a conjunction or a
-quote first) is taken only with that one. Chosen units keep their document order. Measured against human
+quote first) is taken only with that one, or when the paragraph cannot reach its floor otherwise. Chosen units keep their document order. Measured against human
 highlights (bench/summaries.py), reading order beats every re-ranking tried for the longer
 tiers: on news the lead is the summary.
 """
@@ -25,15 +25,14 @@ import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from passeur.summary.shape import (BULLET, SENTENCE_END, Section, content_words, count_words, is_heading,
-                                   section_keywords, split_sections, split_sentences)
+from passeur.summary.shape import (BULLET, ONE_LINE_MAX_WORDS, PARAGRAPH_MIN_WORDS as PARAGRAPH_FLOOR, SENTENCE_END,
+                                   Section, content_words, count_words, is_heading, section_keywords, split_sections,
+                                   split_sentences)
 
 ONE_LINE_MIN_WORDS = 8
-ONE_LINE_MAX_WORDS = 30
 ONE_LINE_WINDOW = 4  # the one-line is chosen among the text's first units
 ONE_LINE_CLEAN_WINDOW = 8  # ... or a little further on, rather than one that does not read alone
 PARAGRAPH_TARGET_WORDS = 110
-PARAGRAPH_FLOOR = 60
 REPEATED_SHARE = 0.6  # a unit whose content words are this much already chosen is passed over
 
 _DANGLING = re.compile(r"^(?:[\"“”«»'‘’]|(?:he|she|they|it|this|these|those|that|but|and|also|his|her|their|its|so|"
@@ -224,7 +223,7 @@ def _cover(units: list[Unit], sections: list[Section], chosen: list[Unit], budge
     paragraph room; the earliest on a tie; one that reads alone if any), while the budget allows."""
     chosen = list(chosen)
     total = sum(u.words for u in chosen)
-    said = {word for unit in chosen for word in unit.terms}
+    said = _said(chosen)
     for number, keywords in enumerate(section_keywords(sections)):
         keys = set(keywords)
         if not keys or said & keys:
@@ -245,13 +244,14 @@ def _cover(units: list[Unit], sections: list[Section], chosen: list[Unit], budge
 def pick_one_line(units: list[Unit]) -> Unit:
     """The best-scored single sentence of 8-30 words that reads alone, among the first four
     units; one that opens with a pronoun, a conjunction or a quote ("It estimated that...") only
-    when none of the first eight units does without; else the best such sentence anywhere; else
-    any short one; else the first unit (the caller cuts it to shape)."""
+    when none of the first eight units does without; else the best such sentence anywhere (one
+    that does without first); else any short one; else the first unit (the caller cuts it to
+    shape)."""
     single = [u for u in units if u.sentences == 1 and u.words <= ONE_LINE_MAX_WORDS]
     alone = [u for u in single if u.words >= ONE_LINE_MIN_WORDS and _reads_alone(u.text)]
     clean = [u for u in alone if not _DANGLING.match(u.text)]
     for fitting in ([u for u in clean if u.index < ONE_LINE_WINDOW], [u for u in clean if u.index < ONE_LINE_CLEAN_WINDOW],
-                    [u for u in alone if u.index < ONE_LINE_WINDOW], alone, single):
+                    [u for u in alone if u.index < ONE_LINE_WINDOW], clean, alone, single):
         if fitting:
             return max(fitting, key=lambda u: (u.score, -u.index))
     return units[0]
