@@ -12,7 +12,7 @@ unresolved (what `--strict` exits 3 on).
 With --long N, also times `passeur summarize --engine extractive --tier all` (a fresh
 process, as a user runs it) on a text of N words made of the file's articles.
 
-Usage: python bench/summaries.py FILE.jsonl [--limit N] [--long 20000] [--json OUT]
+Usage: python bench/summaries.py FILE.jsonl [--limit N] [--long 20000] [--details] [--json OUT]
 """
 from __future__ import annotations
 
@@ -148,6 +148,37 @@ def time_long_text(rows: list[dict], words: int) -> dict:
     return {"words": total, "seconds": seconds, "tier_words": {t: count_words(tiers[t] or "") for t in TIERS}}
 
 
+def one_line_limits(rows: list[dict], summarize=passeur_tiers) -> dict:
+    """Where the one-line stands against lead-1 when the first sentence is longer than the
+    one-line's 30 words, and where it fits; and, on the first, the best any one-line could do
+    within the rules: the whole single sentence of 8-30 words that reads alone, among the text's
+    first eight units, that scores highest against the reference (an oracle, knowing it)."""
+    from rouge_score import rouge_scorer
+
+    from passeur.summary.selection import _reads_alone, split_units
+    from passeur.summary.shape import ONE_LINE_MAX_WORDS, count_words
+
+    scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
+    r1 = lambda reference, text: scorer.score(reference, text)["rouge1"].fmeasure * 100
+    fits, longer, oracle = [], [], []
+    for row in rows:
+        lead = lead_sentence(row["article"])
+        base = r1(row["reference"], lead)
+        delta = r1(row["reference"], summarize(row["article"])["one_line"] or "") - base
+        if count_words(lead) <= ONE_LINE_MAX_WORDS:
+            fits.append(delta)
+            continue
+        longer.append(delta)
+        units = [u for u in split_units(row["article"]) if not u.caption][:8]
+        candidates = [u.text for u in units if u.sentences == 1 and 8 <= u.words <= ONE_LINE_MAX_WORDS
+                      and _reads_alone(u.text)]
+        if candidates:
+            oracle.append(max(r1(row["reference"], text) for text in candidates) - base)
+    mean = lambda values: statistics.fmean(values) if values else 0.0
+    return {"fits": len(fits), "fits_delta": mean(fits), "longer": len(longer), "longer_delta": mean(longer),
+            "oracle_articles": len(oracle), "oracle_delta": mean(oracle)}
+
+
 def format_table(summary: dict) -> str:
     lines = ["| tier | words | R1 | R2 | RL | lead baseline | words | R1 | R2 | RL | ΔR1 (± s.e.) |",
              "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -170,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N articles")
     parser.add_argument("--long", type=int, metavar="WORDS", help="also time a text of this many words")
     parser.add_argument("--json", type=Path, help="write the numbers to this file as well")
+    parser.add_argument("--details", action="store_true",
+                        help="also the one-line against lead-1 where the first sentence is over 30 words, and an oracle")
     args = parser.parse_args(argv)
     rows = read_rows(args.jsonl, args.limit)
     summary = evaluate(rows)
@@ -178,6 +211,12 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(summary))
     faults = summary["faults"]
     print("articles with " + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in faults.items()))
+    if args.details:
+        limits = summary["one_line_limits"] = one_line_limits(rows)
+        print(f"one-line vs lead-1: first sentence over 30 words in {limits['longer']} articles, "
+              f"ΔR1 {limits['longer_delta']:+.1f} there (the best sentence within the rules, an oracle: "
+              f"{limits['oracle_delta']:+.1f} on {limits['oracle_articles']}); "
+              f"ΔR1 {limits['fits_delta']:+.1f} on the {limits['fits']} where it fits")
     if args.long:
         summary["long"] = time_long_text(rows, args.long)
         long = summary["long"]

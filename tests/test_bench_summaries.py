@@ -38,3 +38,11 @@ def test_lead_baseline_counts_words_as_passeur_does():
     article = "Rain – heavy rain – fell on Leeds on Monday. Roads closed."
     assert bench.lead_words(article, 4) == "Rain – heavy rain – fell"  # dashes are no words
     assert bench.lead_sentence(article) == "Rain – heavy rain – fell on Leeds on Monday."
+
+
+def test_details_print_where_the_first_sentence_is_too_long(capsys):
+    assert bench.main([str(NEWS), "--details"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.startswith("one-line vs lead-1: first sentence over 30 words in ") and "oracle" in line
+    limits = bench.one_line_limits(bench.read_rows(NEWS))
+    assert limits["fits"] + limits["longer"] == 5 and limits["oracle_articles"] <= limits["longer"]
