@@ -239,7 +239,7 @@ RUNNERS = {
 
 LABELS = {
     "baseline": "transformers fp32, one segment at a time",
-    "default": "passeur default path (public API)",
+    "default": "passeur engine via translate_text (no guard, no memory)",
     "api-ct2": "passeur API with its CTranslate2 engine",
     "ct2": "CTranslate2 reference",
     "transformers-int8": "passeur transformers backend, dynamic int8",
