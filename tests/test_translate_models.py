@@ -135,3 +135,16 @@ def test_real_default_model_translates_the_seed_like_sample():
     for form in ("$97.4 billion", "Sam Altman", "Elon Musk", "OpenAI", "xAI", "Baron Capital Group", "White House"):
         assert form in result.translation
     assert result.translation.count("\n") == text.count("\n")
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+def test_stats_count_the_load_apart_from_the_translation(random_model, backend):
+    """--stats: load_seconds is the model's loading on both backends (it was 0.0 on the
+    transformers one, whose loading was counted as translating)."""
+    from passeur.api import build_translator
+
+    engine = build_translator(str(random_model), backend=backend, guard=False)
+    result = translate_document("Le conseil régional a voté jeudi.", engine, source_lang="fr")
+    assert result.stats["load_seconds"] > 0
+    again = translate_document("Le port de Lorient a grandi.", engine, source_lang="fr")
+    assert again.stats["load_seconds"] == 0  # loaded once

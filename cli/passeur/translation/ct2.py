@@ -214,8 +214,7 @@ class CT2Engine(ModelEngine):
             if self.batch_tokens is None:
                 self.batch_tokens = 8192 if self.device == "cuda" else 4096  # measured best on CPU, beams 1 and 4
             self.tokenizer  # noqa: B018 - load it now so load time is counted once
-            self.load_seconds = time.perf_counter() - started
-            self.stats.load_seconds += self.load_seconds
+            self.stats.load_seconds += time.perf_counter() - started
         return self._translator
 
     # -- TranslationEngine -------------------------------------------------------------

@@ -134,7 +134,6 @@ class ModelEngine(TranslationEngine):
         self.beam_size = beam_size
         self.stats = EngineStats()
         self.device: str | None = None
-        self.load_seconds = 0.0
         self._tokenizer = None
 
     kind = "model"

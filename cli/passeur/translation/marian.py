@@ -69,7 +69,7 @@ class MarianEngine(ModelEngine):
                     model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
             model.to(self.device)
             self._model = model
-            self.load_seconds = time.perf_counter() - started
+            self.stats.load_seconds += time.perf_counter() - started
         return self._model
 
     # -- TranslationEngine -----------------------------------------------------------
@@ -80,10 +80,11 @@ class MarianEngine(ModelEngine):
         return {**super().describe(), "beam_size": self.beam_size, "int8": self.int8}
 
     def translate(self, sentences: Sequence[str], n_best: int = 1) -> list[list[str]]:
-        todo, results, started = self._begin_run(sentences, [""])
+        todo, results, _ = self._begin_run(sentences, [""])
         if not todo:
             return results
         model = self.load()
+        started = time.perf_counter()  # loading is counted apart, in stats.load_seconds
         lengths = {i: self.count_tokens(sentences[i]) for i in todo}
         for batch in plan_batches(todo, lengths, self.batch_tokens, self.max_batch_size):
             outputs = self._generate([sentences[i] for i in batch], max(lengths[i] for i in batch), n_best, model)
