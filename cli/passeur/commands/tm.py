@@ -7,7 +7,7 @@ import click
 
 from passeur.api import TranslationMemory, memory_path, render_tmx
 from passeur.errors import PasseurError, UsageError
-from passeur.textio.writer import write_atomic
+from passeur.commands.options import write_output
 
 
 def memory_option(func):
@@ -48,11 +48,7 @@ def export(env, fmt, output, model, tm_path):
     text = render_tmx(memory.entries(model) if memory else [])
     if memory and memory.damaged:
         env.log(f"{memory.path}: {memory.damaged} damaged segment(s) could not be read and were left out")
-    if output and output != "-":
-        write_atomic(output, text)
-    else:
-        env.stdout.write(text)
-        env.stdout.flush()
+    write_output(env, output, text)
 
 
 @tm.command("stats")

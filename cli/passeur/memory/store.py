@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 from passeur.errors import ExitCode, PasseurError, UsageError
+from passeur.models.store import cache_dir
 
 FILE_NAME = "memory.sqlite3"
 SCHEMA_VERSION = 1
@@ -63,11 +64,7 @@ def memory_path(explicit: str | os.PathLike | None = None, environ: Mapping[str,
     if chosen:  # a folder means the memory file in it
         path = Path(chosen).expanduser()
         return path / FILE_NAME if path.is_dir() else path
-    if lookup("PASSEUR_CACHE"):
-        return Path(lookup("PASSEUR_CACHE")).expanduser() / FILE_NAME
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("passeur")) / FILE_NAME
+    return cache_dir(FILE_NAME, environ)
 
 
 def choose_memory(tm: str | os.PathLike | None, no_tm: bool, environ: Mapping[str, str] | None = None) -> Path | None:

@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from passeur.errors import ModelUnavailableError
 
@@ -31,10 +32,11 @@ class ResolvedModel:
     revision: str
 
 
-def cache_dir(kind: str) -> Path:
-    """passeur's own cache for `kind` (converted models, prepared spaCy and language-id data):
-    $PASSEUR_CACHE/kind, else the user cache dir."""
-    base = os.environ.get("PASSEUR_CACHE")
+def cache_dir(kind: str, environ: Mapping[str, str] | None = None) -> Path:
+    """passeur's own cache for `kind` (converted models, prepared spaCy and language-id data,
+    the translation memory): $PASSEUR_CACHE/kind (from `environ`, else the process's), else
+    the user cache dir."""
+    base = ((environ or {}).get("PASSEUR_CACHE") or os.environ.get("PASSEUR_CACHE") or "").strip()
     if not base:
         try:
             from platformdirs import user_cache_dir

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import BinaryIO, Callable, Iterator, TextIO
 
-from passeur.errors import InputError, PasseurError
+from passeur.errors import ExitCode, InputError, PasseurError
 from passeur.textio.reader import check_unicode
 
 
@@ -54,7 +54,7 @@ def stream_translations(requests: Iterator[dict], translate: Callable[[str], obj
         try:
             result = translate(request["text"])
         except PasseurError as exc:
-            if exc.exit_code == 5:  # no model: no point reading on
+            if exc.exit_code == ExitCode.MODEL_UNAVAILABLE:  # no model: no point reading on
                 raise
             failures += 1
             _emit(out, {**request, "error": str(exc)})
