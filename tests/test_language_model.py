@@ -23,9 +23,11 @@ def test_cached_model_ranks_like_py3langid(tmp_path, monkeypatch):
         ours = language._identifier()
         copies = list((tmp_path / "langid").glob("model-*/ptc.npy"))
         assert len(copies) == 1
+        written = copies[0].stat().st_mtime_ns
         language._identifier.cache_clear()
         again = language._identifier()  # from the copy, not rebuilt
         assert list((tmp_path / "langid").glob("model-*/ptc.npy")) == copies
+        assert copies[0].stat().st_mtime_ns == written  # a rebuild writes the same name anew
         stock = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         for text in texts():
             assert ours.rank(text) == stock.rank(text) == again.rank(text), text
