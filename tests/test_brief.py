@@ -241,11 +241,11 @@ def test_a_real_model_folder_is_named_in_the_provenance(article, copy_model):
     assert len(data["aligned"]) == SEGMENTS and data["provenance"]["language"] == "fr"
 
 
-def test_brief_document_api_for_batch(article):
+def test_brief_note_api_for_batch(article):
     from passeur.api import build_translator
     from passeur.brief.build import build_note
     from passeur.brief.note import BriefNote
-    from passeur.brief.render import brief_document
+    from passeur.brief.render import render_brief
     from passeur.summary.extractive import ExtractiveEngine
     from passeur.textio.reader import read_input
 
@@ -254,10 +254,10 @@ def test_brief_document_api_for_batch(article):
     source = read_input(str(article))
     note = build_note(source, translator=translator, summary_engine=summary_engine, created=STAMP)
     assert isinstance(note, BriefNote) and note.headline and len(note.rows) == SEGMENTS
-    text = brief_document(source, translator=translator, summary_engine=summary_engine, fmt="md")
+    text = render_brief(build_note(source, translator=translator, summary_engine=summary_engine), "md")
     assert text.startswith("# Briefing: Musk offers $97.4 billion for OpenAI\n")
-    assert json.loads(brief_document(source, translator=lambda: translator, summary_engine=summary_engine,
-                                     fmt="json"))["headline"] == note.headline
+    assert json.loads(render_brief(build_note(source, translator=lambda: translator, summary_engine=summary_engine),
+                                   "json"))["headline"] == note.headline
 
 
 def test_alignment_survives_wrapped_lines_and_cells_are_escaped():

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Callable
 
-from passeur.brief.build import build_note
 from passeur.brief.html import render_html
 from passeur.brief.note import BriefNote, Digest, describe_model
 from passeur.errors import UsageError
@@ -115,18 +113,6 @@ def as_markdown(text: str, markdown_source: bool, level: int) -> str:
     paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
     return "\n\n".join(_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), p) for p in paragraphs)
 
-
-def brief_document(source, *, translator, summary_engine, prompts: str | None = None, glossary: str | None = None,
-                   fmt: str = "md", source_lang: str = "auto", created: str | None = None,
-                   on_progress: Callable[[int, int], None] | None = None) -> str:
-    """One input's briefing note, rendered as md, json or html (what `batch --what brief` writes).
-
-    For --strict or --stats, call `build_note` (its `.unresolved`, its `.fidelity`) and
-    `render_brief` instead.
-    """
-    note = build_note(source, translator=translator, summary_engine=summary_engine, prompts=prompts,
-                      glossary=glossary, source_lang=source_lang, created=created, on_progress=on_progress)
-    return render_brief(note, fmt)
 
 
 # -- keeping the source's text inert -----------------------------------------------------------
