@@ -1,7 +1,8 @@
 """The `passeur` command: a thin layer that parses options, calls the API and maps errors.
 
 Every PasseurError becomes a one-line message on stderr and its exit code; nothing here
-imports torch or transformers (the commands import the API lazily).
+imports torch or transformers: a subcommand's module, and the API with it, is imported only when
+that subcommand runs (the lazy command table below).
 """
 from __future__ import annotations
 
