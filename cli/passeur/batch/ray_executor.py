@@ -61,8 +61,10 @@ class WorkerError(PasseurError):
 class RayExecutor:
     """Runs planned files on Ray actors; `run_batch(..., executor=this)` drives it.
 
-    Use it as a context manager around the run: Ray starts on the first file to do (a run
-    with nothing to do never starts it); the actors, and a local instance, end with the block.
+    Use it as a context manager around the run: Ray starts on the first file handed to it (a
+    run whose files are all skipped at planning never starts it; an unchanged file is only
+    found so by the worker, so a rerun still does); the actors, and a local instance, end with
+    the block.
     """
 
     def __init__(self, make_job: MakeJob, settings: RaySettings, in_dir: Path, out_dir: Path, options: str) -> None:
