@@ -9,7 +9,6 @@ unit converted, a count or year in a translation that the source does not state)
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from passeur.fidelity.entry import FIGURE_KINDS, Entry
@@ -67,9 +66,6 @@ class CheckResult:
         return data
 
 
-_SCALED_DIGITS = re.compile(r"\d[\d.,]*\s*(?i:million|billion|trillion|bn|mn)\b")  # in figures, not words
-
-
 def grade(status: str, kind: str, *, summary: bool, certain: bool = True) -> str:
     """The severity of an issue from what it is: see the module docstring."""
     if status == UNEXPECTED:  # in a translation, an invented amount is an error; an extra
@@ -95,7 +91,7 @@ def unexpected(mention, *, summary: bool, gloss: bool = False) -> tuple[tuple, I
     """An item the source does not support; a `gloss` (a conversion the translator added in
     brackets, "£9 ($14)") is a warning in a translation."""
     severity = WARNING if gloss and not summary else grade(UNEXPECTED, mention.kind, summary=summary)
-    if not gloss and mention.kind == "number" and _SCALED_DIGITS.search(mention.text):
+    if not gloss and mention.kind == "number" and mention.extra.get("scaled") and not mention.extra.get("words"):
         severity = ERROR  # "6 billion" is an amount, like money: no translator adds one unasked
     return (float("inf"), mention.start), Issue(
         UNEXPECTED, mention.kind, None, None, mention.text, mention.start, mention.end,

@@ -296,7 +296,10 @@ def _build_numeral_led(match: re.Match, start: int) -> Mention | None:
     if (numeral.isdigit() and len(numeral) == 4 and 1000 <= amount <= 2199
             and match.end() == match.end("num")):
         return _mention(match, start, "date", ("date", int(numeral), None, None))
-    return _mention(match, start, "number", ("number", amount), french)
+    mention = _mention(match, start, "number", ("number", amount), french)
+    if (groups.get("scale") or groups.get("abbr") or groups.get("abbr2")) and numeral[:1].isdigit():
+        mention.extra["scaled"] = True  # "6 billion", "6bn": an amount, written in figures
+    return mention
 
 
 def _currency(spelling: str) -> str:
