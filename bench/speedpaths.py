@@ -115,7 +115,8 @@ def run_ct2_reference(spec: dict, beam: int) -> dict:
     """CTranslate2 as its documentation uses it: tokenize, translate_batch(max_batch_size=32), detokenize."""
     import ctranslate2
 
-    from passeur.translation.ct2 import count_cpu_threads, ensure_converted, load_tokenizer, pick_compute_type, pick_device
+    from passeur.models.hf import count_cpu_threads
+    from passeur.translation.ct2 import ensure_converted, load_tokenizer, pick_compute_type, pick_device
 
     with Clock() as load:
         device = pick_device(spec["device"])

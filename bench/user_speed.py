@@ -112,7 +112,8 @@ def prepare(work: Path, args: argparse.Namespace) -> dict:
     """The model (fixed output length), its CTranslate2 conversion, the document and its sentences."""
     from modelfactory import build_opus_size_random_marian, build_random_marian, make_segments, write_generation_config
     from passeur.text.segmenter import split_sentences
-    from passeur.translation.ct2 import count_cpu_threads, ensure_converted
+    from passeur.models.hf import count_cpu_threads
+    from passeur.translation.ct2 import ensure_converted
     from passeur.translation.tokenizer import MarianSentencePiece
 
     model_dir = work / ("model-tiny" if args.tiny else "model-opus")

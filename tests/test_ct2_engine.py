@@ -204,3 +204,14 @@ def test_preconvert_leaves_models_ctranslate2_does_not_handle(chat_model, cache_
 
     assert preconvert(chat_model) is None
     assert not cache_dir.exists() or not list(cache_dir.glob("*/model.bin"))
+
+
+def test_both_backends_count_threads_alike(monkeypatch):
+    """One rule for CTranslate2 and torch: PASSEUR_THREADS, else the physical cores this
+    process may use; an empty PASSEUR_THREADS is unset (the torch path raised ValueError)."""
+    from passeur.models.hf import count_cpu_threads
+
+    monkeypatch.setenv("PASSEUR_THREADS", "3")
+    assert count_cpu_threads() == 3
+    monkeypatch.setenv("PASSEUR_THREADS", "")
+    assert 1 <= count_cpu_threads() <= (os.cpu_count() or 1)

@@ -18,11 +18,26 @@ def pick_device(device: str) -> str:
     return device
 
 
+def count_cpu_threads() -> int:
+    """Threads for one translator: PASSEUR_THREADS, else the physical cores this process may use."""
+    wanted = int(os.environ.get("PASSEUR_THREADS", "0") or 0)
+    if wanted > 0:
+        return wanted
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        import psutil
+
+        physical = psutil.cpu_count(logical=False) or usable
+    except ImportError:
+        physical = usable
+    return max(1, min(usable, physical))
+
+
 def set_cpu_threads() -> None:
     """Use the physical cores, once per process (torch defaults can oversubscribe)."""
     import torch
 
-    wanted = int(os.environ.get("PASSEUR_THREADS", "0")) or (os.cpu_count() or 1)
+    wanted = count_cpu_threads()
     if torch.get_num_threads() != wanted:
         torch.set_num_threads(wanted)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Sequence
 
 from passeur.errors import PasseurError, UsageError
-from passeur.models.hf import quiet_transformers
+from passeur.models.hf import count_cpu_threads, quiet_transformers
 from passeur.models.store import cache_dir
 from passeur.translation.engine import ModelEngine, plan_batches
 from passeur.translation.tokenizer import HuggingFacePieces, MarianSentencePiece, read_json, supports_marian_layout
@@ -74,21 +74,6 @@ def pick_compute_type(device: str, requested: str | None) -> str:
     if wanted not in supported:
         raise UsageError(f"compute type {wanted} is not supported on {device} here (supported: {', '.join(sorted(supported))})")
     return wanted
-
-
-def count_cpu_threads() -> int:
-    """Threads for one translator: PASSEUR_THREADS, else the physical cores this process may use."""
-    wanted = int(os.environ.get("PASSEUR_THREADS", "0") or 0)
-    if wanted > 0:
-        return wanted
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    try:
-        import psutil
-
-        physical = psutil.cpu_count(logical=False) or usable
-    except ImportError:
-        physical = usable
-    return max(1, min(usable, physical))
 
 
 def cache_root() -> Path:
