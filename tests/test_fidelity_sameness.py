@@ -316,3 +316,13 @@ def test_an_abbreviated_scale_is_swapped_in_its_own_style(source, text, repaired
     """The repair reads the scales the reader reads ("trn", "5m" glued): "$5 trn" became
     "$5 billion trn", "€5m" became "€5000m"."""
     assert verdict(source, text)[1] == repaired
+
+
+@pytest.mark.parametrize("source, text", [
+    ("O’Leary a voté contre.", "O'Leery voted against."),  # the apostrophe's style is no accent
+    ("Bill\u00a0Shuster a voté contre.", "Bill Shustor voted against."),  # nor is a no-break space
+])
+def test_a_misspelt_name_is_repaired_whatever_its_apostrophe_or_space(source, text):
+    result, fixed = verdict(source, text)
+    assert [i.severity for i in result.issues if i.kind == "person"] == ["error"]
+    assert fixed != text and "Leery" not in fixed and "Shustor" not in fixed

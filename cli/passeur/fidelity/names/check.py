@@ -9,6 +9,7 @@ named only in part ("Hérode le Grand" rendered "Herod") is a warning, not missi
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Sequence
 
@@ -82,7 +83,7 @@ def _slip(expected: str, found: str, certain: bool = True) -> bool:
     """A misspelling a repair may put right: one letter changed in place, or a letter doubled
     or undoubled ("Altmann"); not an ending ("Anatolie" / "Anatolia"), not a letter added
     ("Aristote" / "Aristotle"), not an accent the English left out on purpose ("Muslimov")."""
-    if found.isascii() and not expected.isascii():
+    if _accented(expected) and not _accented(found):
         return False
     a, b = _normal(expected), _normal(found)
     if len(a) == len(b):  # a sure person's last letter too; an uncertain name's ending may be English
@@ -92,6 +93,13 @@ def _slip(expected: str, found: str, certain: bool = True) -> bool:
         return False
     i = next((k for k, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
     return long_[:i] + long_[i + 1:] == short and i > 0 and long_[i] == long_[i - 1]
+
+
+def _accented(name: str) -> bool:
+    """Whether `name` carries a diacritic ("Muslimov" with its accent); apostrophe styles and
+    no-break spaces are no accents ("O’Leary", "Bill\u00a0Shuster")."""
+    return any(unicodedata.combining(c) for c in unicodedata.normalize("NFKD", name)) or any(
+        c in "ßøłđØŁĐ" for c in name)
 
 
 def _letter_slip(expected: str, found: str, ending: bool = False) -> bool:
