@@ -326,3 +326,8 @@ def test_a_misspelt_name_is_repaired_whatever_its_apostrophe_or_space(source, te
     result, fixed = verdict(source, text)
     assert [i.severity for i in result.issues if i.kind == "person"] == ["error"]
     assert fixed != text and "Leery" not in fixed and "Shustor" not in fixed
+
+
+def test_a_number_grouped_by_a_space_is_repaired_in_place():
+    """Only the wrong digits change: "1 600 euros" became the house style "€1,500"."""
+    assert verdict("Ils ont payé 1 500 euros.", "They paid 1 600 euros.")[1] == "They paid 1 500 euros."

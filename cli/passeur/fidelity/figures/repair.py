@@ -13,7 +13,7 @@ from typing import Hashable
 
 from passeur.fidelity.figures.values import EN_SCALE_WORDS, EN_SCALES, group_thousands, parse_english_number
 
-_NUMERAL = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_NUMERAL = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+(?:\.\d+)?")
 _SCALE_NAMES = "|".join(sorted(EN_SCALES, key=len, reverse=True))  # the reader's own table
 _SCALE = re.compile(rf"[ \u00a0-]?(?:{_SCALE_NAMES})s?(?![\w'’])", re.IGNORECASE)
 _SINGLE_AMOUNT = ("money", "percent", "points", "number", "quantity", "decade")
@@ -92,13 +92,15 @@ def swap_scale(found: str, found_value: Hashable, expected_value: Hashable) -> s
 
 
 def _styled(amount: Decimal, like: str) -> str:
-    """`amount` written as `like` is: grouped with commas if it was, as many decimals."""
+    """`amount` written as `like` is: grouped with commas (or a space) if it was, as many decimals."""
     decimals = len(like.partition(".")[2])
     if decimals and -amount.as_tuple().exponent <= decimals:
         amount = amount.quantize(Decimal(1).scaleb(-decimals))
     text = format(amount, "f")
     if "," in like:
         text = group_thousands(amount)
+    elif space := next((c for c in like if c in " \u00a0\u202f"), None):  # "10 573": grouped by a space
+        text = group_thousands(amount).replace(",", space)
     return text
 
 
