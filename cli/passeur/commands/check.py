@@ -12,16 +12,17 @@ from passeur.textio.bilingual import read_units
 from passeur.textio.reader import read_input
 
 
-@click.command()
-@click.argument("source", metavar="SOURCE", required=False)
-@click.argument("translation", metavar="TRANSLATION", required=False)
+@click.command(options_metavar="[OPTIONS]")
+@click.argument("source", metavar="[SOURCE", required=False)
+@click.argument("translation", metavar="TRANSLATION]", required=False)
 @click.option("--bilingual", type=click.Path(), metavar="FILE",
               help="Check every unit of a bilingual file instead: .jsonl (source, translation, id), "
                    ".tmx (TMX 1.4) or .xlf/.xliff (XLIFF 1.2 or 2.0).")
 @click.option("--summary", is_flag=True, help="TRANSLATION is a summary: leaving things out is not a problem.")
 @click.option("--fix", "repair", is_flag=True,
               help="Repair the errors substitution can repair (wrong value, scale, misspelt name), never a "
-                   "warning: the repaired text goes to stdout (or the JSON's \"fixed\"), the report to stderr.")
+                   "warning: the repaired text goes to stdout (or the JSON's \"fixed\"), the report to stderr; "
+                   "with --bilingual, a \"#ID: fixed: ...\" line for each repaired unit (or \"fixed\" in its JSON line).")
 @click.option("--glossary", type=click.Path(), metavar="FILE", help="User glossary (CSV or TSV) whose terms must appear.")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object: ok, issues (and fixed with --fix); with --bilingual, JSON Lines, one per unit.")
