@@ -54,16 +54,7 @@ class Termbase:
         elided article before the term ("l'IA", "d’OpenAI") is left out; where terms
         overlap, the one starting first wins, then the longest.
         """
-        found: dict[int, list[_Match]] = {}
-        for match in self._matcher.matches(text):
-            found.setdefault(id(match.term), []).append(match)
-        entries = []
-        for matches in found.values():
-            first = matches[0]
-            aliases = tuple(dict.fromkeys(m.text for m in matches if m.text != first.text))
-            entries.append(Entry("term", first.text, first.term.target, first.start, first.end, aliases=aliases,
-                                 count=len(matches)))
-        return sorted(entries, key=lambda e: e.start)
+        return _entries(self._matcher.matches(text))
 
     def occurrences(self, text: str) -> list[Entry]:
         """Every occurrence of every term, in order, one Entry each (count 1): for replacing them."""
@@ -75,14 +66,29 @@ class Termbase:
         A user term overrides an entry with the same source or whose first occurrence
         lies inside one of the term's occurrences.
         """
-        spans = [(m.start, m.end) for m in self._matcher.matches(text)]
-        terms = self.find(text)
+        matches = self._matcher.matches(text)
+        spans = [(m.start, m.end) for m in matches]
+        terms = _entries(matches)
         keys = {_key(t.source) for t in terms} | {_key(a) for t in terms for a in t.aliases}
         kept = [
             e for e in entries
             if _key(e.source) not in keys and not any(s <= e.start and e.end <= t for s, t in spans)
         ]
         return sorted(terms + kept, key=lambda e: e.start)
+
+
+def _entries(matches) -> list[Entry]:
+    """Each term among `matches` once, as an Entry (first occurrence, aliases, count)."""
+    found: dict[int, list[_Match]] = {}
+    for match in matches:
+        found.setdefault(id(match.term), []).append(match)
+    entries = []
+    for group in found.values():
+        first = group[0]
+        aliases = tuple(dict.fromkeys(m.text for m in group if m.text != first.text))
+        entries.append(Entry("term", first.text, first.term.target, first.start, first.end, aliases=aliases,
+                             count=len(group)))
+    return sorted(entries, key=lambda e: e.start)
 
 
 _LOADED: dict[tuple, Termbase] = {}  # (real path, mtime, size) -> its termbase: read-only once built
