@@ -14,7 +14,8 @@ from passeur.fidelity.entry import FIGURE_KINDS, Entry, Mention
 from passeur.fidelity.figures.en import find_figures
 from passeur.fidelity.figures.check import check_figures, covers, entry_value
 from passeur.fidelity.issue import ALTERED, ERROR, MISSING, UNEXPECTED, WARNING, CheckResult, Issue
-from passeur.fidelity.names.check import as_mentions, check_english_names, check_names, default_names
+from passeur.fidelity.names.check import as_mentions, check_english_names, check_names
+from passeur.fidelity.names.en import find_names_en
 
 __all__ = ["ALTERED", "ERROR", "MISSING", "UNEXPECTED", "WARNING", "CheckResult", "Issue",
            "check", "covers", "entry_value", "fix"]
@@ -25,7 +26,7 @@ def check(source_entries: Sequence[Entry], text: str, *, summary: bool = False,
           source_text: str | None = None) -> CheckResult:
     """Compare `text` (a translation, or a summary with `summary=True`) with `source_entries`.
 
-    `english_names` are the names found in `text` (by default `passeur.names.find_names_en`;
+    `english_names` are the names found in `text` (by default `names.en.find_names_en`;
     plain strings are located in `text` and taken as persons); each one the source does not
     support is unexpected. `source_text`, when given, supports every name that occurs in it.
     """
@@ -38,7 +39,7 @@ def check(source_entries: Sequence[Entry], text: str, *, summary: bool = False,
                 if any(m.start < end and start < m.end for start, end in name_spans)}
     keyed += check_figures(figures, mentions, in_names, text, summary, source_text)
     if english_names is None:
-        english_names = default_names(text)
+        english_names = list(find_names_en(text))
     english_names = as_mentions(english_names, text)
     keyed += check_english_names(names, english_names, name_spans + figure_spans, source_text,
                                  summary)

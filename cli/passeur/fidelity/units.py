@@ -6,7 +6,7 @@ results come in file order, one per unit: `{"id", "ok", "issues", "fixed"?}`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from passeur.fidelity.checker import CheckResult, check, fix
@@ -20,7 +20,6 @@ class UnitResult:
     id: str
     result: CheckResult | None
     fixed: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -216,10 +216,5 @@ def _calendar_words() -> frozenset[str]:
     return frozenset(month_names("en")) | frozenset(days[i] for i in range(7))
 
 
-def default_names(text: str) -> list[Mention]:
-    """Names in `text` by the English name finder (`names.en`)."""
-    return list(find_names_en(text))
-
-
 def _overlaps(start: int, end: int, spans) -> bool:
     return any(start < other_end and other_start < end for other_start, other_end in spans)
