@@ -15,7 +15,6 @@ from typing import Sequence
 
 from passeur.fidelity.entry import NAME_KINDS, Entry, Mention
 from passeur.fidelity.figures.values import month_names
-from passeur.fidelity.names.en import find_names_en
 from passeur.fidelity.issue import ALTERED, ERROR, WARNING, Issue, grade, missing, unexpected
 from passeur.fidelity.names.sameness import established_forms, fold, folded_text, find_folded, is_variant
 
