@@ -19,8 +19,9 @@ import psutil
 import pytest
 
 from passeur.batch import runner
-from passeur.batch.ray_executor import FileWorker, WorkerFailure, remove_partial_outputs
+from passeur.batch.ray_executor import FileWorker, WorkerFailure
 from passeur.commands.batch_recipe import JobRecipe
+from passeur.textio.writer import remove_temporaries
 from test_batch import french, invoke, report_of
 
 WORKER_TITLE = "ray::FileWorker"  # the process title Ray gives the actors of passeur.batch.ray_executor
@@ -80,12 +81,12 @@ def test_partial_outputs_of_one_file_are_removed_and_nothing_else(tmp_path):
     names = [".a.en.txt.x1.part", ".a.en.txt.x2.part", "a.en.txt", ".b.en.txt.x3.part", ".a.en.txt.x4.tmp"]
     for name in names:
         (tmp_path / name).write_text("…", encoding="utf-8")
-    remove_partial_outputs(tmp_path / "a.en.txt")
+    remove_temporaries(tmp_path / "a.en.txt")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[2:])
     odd = [".note [v2]*.en.md.x5.part", ".note 2.en.md.x6.part", "note [v2]*.en.md"]  # glob characters in a name
     for name in odd:
         (tmp_path / name).write_text("…", encoding="utf-8")
-    remove_partial_outputs(tmp_path / "note [v2]*.en.md")
+    remove_temporaries(tmp_path / "note [v2]*.en.md")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[2:] + odd[1:])
 
 

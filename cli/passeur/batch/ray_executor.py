@@ -15,7 +15,6 @@ start-up cost of each on this project's 2-core machine.
 """
 from __future__ import annotations
 
-import glob
 import importlib.util
 import io
 import logging
@@ -31,6 +30,7 @@ from typing import Callable, Iterator
 
 from passeur.batch.runner import FileReport, Job, PlannedFile, process_file
 from passeur.errors import ExitCode, PasseurError, UsageError
+from passeur.textio.writer import remove_temporaries
 
 IN_FLIGHT = 2  # files queued per actor: one running, one waiting, so an actor never idles between files
 RETRIES = 2  # times Ray reruns a file whose worker died (each time on the restarted worker)
@@ -172,7 +172,7 @@ class RayExecutor:
         try:
             result = ray.get(ref)
         except ray.exceptions.RayActorError as error:
-            remove_partial_outputs(item.output)
+            remove_temporaries(item.output)
             cause = " ".join(str(error).split())[:160]
             reason = f"its Ray worker died while on it, {RETRIES} retries included ({type(error).__name__}: {cause})"
             return FileReport(item.name, None, "failed", reason=reason), None
@@ -195,7 +195,7 @@ class RayExecutor:
             ray.wait(list(pending), num_returns=len(pending), timeout=STOP_WAIT_S)  # until the kills are done
             self._actors = []
         for _, item in pending.values():
-            remove_partial_outputs(item.output)
+            remove_temporaries(item.output)
 
 
 def require_ray() -> None:
@@ -220,6 +220,7 @@ class FileWorker:
         self.make_job, self.options = make_job, options
         self.in_dir, self.out_dir = Path(in_dir), Path(out_dir)
         self.job = None
+        self.restarted: bool | None = None  # known on the first file (see `_was_restarted`)
 
     def check(self, marker: str, token: str) -> str:
         """'' when this node sees IN_DIR and the driver's OUT_DIR; else what is wrong."""
@@ -236,13 +237,24 @@ class FileWorker:
         try:
             if self.job is None:
                 self.job, _ = self.make_job()
-            remove_partial_outputs(item.output)  # left by an earlier try of this file on a worker that died
+            if self.restarted is None:
+                self.restarted = _was_restarted()
+            if self.restarted:
+                remove_temporaries(item.output)  # left by an earlier try of this file on a worker that died
             return process_file(item, self.in_dir, self.out_dir, self.job, self.options, entry, threading.Event(), None)
         except PasseurError as error:
             return WorkerFailure(str(error), int(error.exit_code))
 
 
-def remove_partial_outputs(output: Path) -> None:
-    """Delete the temporary files an interrupted atomic write of `output` left behind."""
-    for stray in output.parent.glob(f".{glob.escape(output.name)}.*.part"):
-        stray.unlink(missing_ok=True)
+def _was_restarted() -> bool:
+    """Whether this Ray actor replaces one that died: only then can an earlier try's temporary
+    file be lying beside an output (looking before every file would list the output folder
+    each time). Outside an actor, or if Ray cannot say: assume it may be."""
+    try:
+        import ray
+
+        if not ray.is_initialized():  # not in a Ray worker (asking would start a Ray instance)
+            return True
+        return bool(ray.get_runtime_context().was_current_actor_reconstructed)
+    except Exception:  # no Ray, no actor context
+        return True

@@ -11,6 +11,7 @@ Every failure is an OutputError naming the path and the reason (exit 6).
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import secrets
 import socket
@@ -102,8 +103,16 @@ def _replace(target: Path, data: bytes, keep_mode: int | None) -> None:
         raise
 
 
+def remove_temporaries(target: Path) -> None:
+    """Delete the temporary files that interrupted atomic writes of `target` left behind
+    (a process killed between creating and renaming one)."""
+    for stray in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
+        stray.unlink(missing_ok=True)
+
+
 def _temporary(target: Path) -> tuple[Path, int]:
-    """A new hidden file beside `target`, created with 0666 so that the umask applies."""
+    """A new hidden file beside `target` (`remove_temporaries` knows its name), created with
+    0666 so that the umask applies."""
     for _ in range(100):
         tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
         try:
