@@ -52,17 +52,8 @@ def number_words(path: Path) -> tuple[int, int]:
     return right, len(cases)
 
 
-FIGURE_KINDS = ("money", "percent", "number", "date", "time", "ordinal", "quantity")
 INJECTIONS = ("digit", "scale", "percent", "drop", "name")
 RESTORABLE = ("digit", "scale", "percent", "name")
-
-
-def severity(issue) -> str:
-    return getattr(issue, "severity", "error")
-
-
-def errors(result) -> list:
-    return [i for i in result.issues if severity(i) == "error"]
 
 
 def _figure_spans(text: str, find_figures) -> list:
@@ -137,6 +128,7 @@ def _name(text, entries, rng):
 
 def measure(fr_lines, en_lines, *, seed=0, show=None, out=sys.stdout):
     check, fix, extract_glossary, find_figures = _api()
+    from passeur.fidelity.entry import FIGURE_KINDS
     n = len(fr_lines)
     counts = Counter()
     caught, restored, tried = Counter(), Counter(), Counter()
@@ -146,7 +138,7 @@ def measure(fr_lines, en_lines, *, seed=0, show=None, out=sys.stdout):
     for line, (fr, en) in enumerate(zip(fr_lines, en_lines), 1):
         entries = extract_glossary(fr)
         result = check(entries, en, source_text=fr)
-        errs = errors(result)
+        errs = result.errors
         if errs:
             counts["error"] += 1
         if any(i.kind in FIGURE_KINDS for i in errs):
@@ -154,9 +146,9 @@ def measure(fr_lines, en_lines, *, seed=0, show=None, out=sys.stdout):
         if result.issues:
             counts["any_issue"] += 1
         for issue in result.issues:
-            causes[(severity(issue), issue.status, issue.kind)] += 1
-            if show and (show == "all" or show == issue.kind or show == severity(issue)):
-                print(f"{line}\t{severity(issue)}\t{issue.status}\t{issue.kind}\t{issue.source!r}"
+            causes[(issue.severity, issue.status, issue.kind)] += 1
+            if show and (show == "all" or show == issue.kind or show == issue.severity):
+                print(f"{line}\t{issue.severity}\t{issue.status}\t{issue.kind}\t{issue.source!r}"
                       f"\t{issue.expected!r}\t{issue.found!r}\n\tFR: {fr}\n\tEN: {en}", file=out)
         fixed = fix(en, result)
         if fixed != en:
@@ -173,7 +165,7 @@ def measure(fr_lines, en_lines, *, seed=0, show=None, out=sys.stdout):
                 continue
             tried[kind] += 1
             res = check(entries, bad, source_text=fr)
-            if errors(res):
+            if res.errors:
                 caught[kind] += 1
             else:
                 examples["miss_" + kind].append((line, en, bad))

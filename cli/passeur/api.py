@@ -16,7 +16,7 @@ from passeur.fidelity.glossary import extract_glossary
 from passeur.fidelity.guard import GlossaryGuard
 from passeur.fidelity.report import describe_unresolved
 from passeur.fidelity.termbase import load_termbase
-from passeur.fidelity.units import check_units
+from passeur.fidelity.units import check_pair, check_units
 from passeur.memory.engine import MemoryEngine
 from passeur.memory.store import TranslationMemory, choose_memory, memory_path
 from passeur.memory.tmx import render_tmx
@@ -36,7 +36,7 @@ __all__ = [
     "translate_text", "translate_document", "TranslationResult", "summarize_text", "build_brief", "render_brief",
     "utc_now", "resolve_language",
     # names and figures
-    "check", "check_units", "fix", "extract_glossary", "load_termbase", "describe_unresolved",
+    "check", "check_pair", "check_units", "fix", "extract_glossary", "load_termbase", "describe_unresolved",
     # translation memory
     "choose_memory", "memory_path", "TranslationMemory", "render_tmx",
     # models

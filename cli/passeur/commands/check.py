@@ -6,7 +6,7 @@ import json
 
 import click
 
-from passeur.api import check as check_text, check_units, extract_glossary, fix, load_termbase
+from passeur.api import check_pair, check_units, load_termbase
 from passeur.errors import ExitCode, UsageError
 from passeur.textio.bilingual import read_units
 from passeur.textio.reader import read_input
@@ -55,9 +55,7 @@ def check(env, source, translation, bilingual, summary, repair, glossary, as_jso
         raise UsageError("check needs SOURCE and TRANSLATION (or --bilingual FILE)")
     source_text = read_input(source, env.stdin).text
     text = read_input(translation, env.stdin).text
-    entries = extract_glossary(source_text, termbase)
-    result = check_text(entries, text, summary=summary, source_text=source_text)
-    fixed = fix(text, result) if repair else None
+    result, fixed = check_pair(source_text, text, summary=summary, repair=repair, termbase=termbase)
     if as_json:
         click.echo(json.dumps(result.to_json(fixed), ensure_ascii=False, indent=2), file=env.stdout)
     else:

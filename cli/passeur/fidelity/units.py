@@ -36,6 +36,15 @@ class UnitResult:
         return data
 
 
+def check_pair(source: str, text: str, *, summary: bool = False, repair: bool = False,
+               termbase=None) -> tuple[CheckResult, str | None]:
+    """What `passeur check` does with one pair: the French source's glossary (names, figures,
+    the user's terms), the check of `text` against it, and with `repair` the fixed text."""
+    entries = extract_glossary(source, termbase)
+    result = check(entries, text, summary=summary, source_text=source)
+    return result, (fix(text, result) if repair else None)
+
+
 def check_units(units: Iterable, *, summary: bool = False, repair: bool = False,
                 termbase=None) -> Iterator[UnitResult]:
     """Check each unit (anything with `id`, `source`, `translation`), in order."""
@@ -43,7 +52,5 @@ def check_units(units: Iterable, *, summary: bool = False, repair: bool = False,
         if unit.translation is None:
             yield UnitResult(unit.id, None)
             continue
-        entries = extract_glossary(unit.source, termbase)
-        result = check(entries, unit.translation, summary=summary, source_text=unit.source)
-        fixed = fix(unit.translation, result) if repair else None
-        yield UnitResult(unit.id, result, fixed)
+        yield UnitResult(unit.id, *check_pair(unit.source, unit.translation, summary=summary, repair=repair,
+                                              termbase=termbase))
