@@ -40,23 +40,16 @@ def peak_rss_mb() -> float:
     return round(psutil.Process().memory_info().rss / 2**20, 1)
 
 
-def pick_torch_device(requested: str) -> str:
-    import torch
-
-    if requested == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return requested
-
-
 def run_baseline(spec: dict, beam: int) -> dict:
     """transformers `generate()`, fp32, one segment at a time, torch defaults otherwise."""
     import torch
     from transformers import AutoModelForSeq2SeqLM
 
+    from passeur.models.hf import pick_device
     from passeur.translation.ct2 import load_tokenizer
 
     with Clock() as load:
-        device = pick_torch_device(spec["device"])
+        device = pick_device(spec["device"])
         tokenizer = load_tokenizer(Path(spec["model_dir"]))
         model = AutoModelForSeq2SeqLM.from_pretrained(spec["model_dir"], dtype=torch.float32).eval().to(device)
     segments = spec["segments"][: spec["baseline_segments"]]
