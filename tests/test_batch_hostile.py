@@ -18,6 +18,7 @@ from fakes import ScriptedEngine
 from passeur.batch import files, runner
 from passeur.cli import Environment, cli
 from passeur.errors import InputError
+from test_batch import report_of, wrap
 
 
 def invoke(args, engine=None):
@@ -33,14 +34,6 @@ def invoke(args, engine=None):
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, out.getvalue(), err.getvalue() + result.output, builds
-
-
-def wrap(text):
-    return f"EN[{text}]"
-
-
-def report_of(stdout):
-    return {item["file"]: item for item in json.loads(stdout)["files"]}
 
 
 def in_thread(function, timeout=30):

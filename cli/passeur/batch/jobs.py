@@ -17,6 +17,8 @@ from passeur.textio.reader import SourceText
 from passeur.translation.engine import EngineStats, EngineWrapper, TranslationEngine
 from passeur.translation.pipeline import translate_document
 
+COUNTS = ("segments", "source_tokens", "generated_tokens", "cached_segments")  # the engine counts a file reports
+
 
 # -- engines and jobs --------------------------------------------------------------------------
 class SharedModel:
@@ -64,7 +66,7 @@ class _ModelView(EngineWrapper):
             started = time.perf_counter()
             hypotheses = self.inner.translate(sentences, n_best=n_best)
             after = self.inner.stats.to_json()
-        for key in ("segments", "source_tokens", "generated_tokens", "cached_segments"):
+        for key in COUNTS:
             setattr(self.stats, key, getattr(self.stats, key) + after[key] - before[key])
         self.stats.seconds += time.perf_counter() - started
         return hypotheses
@@ -152,7 +154,4 @@ def brief_job(stack, summary_engine: Callable[[], object], *, strict: bool = Fal
 
 def _counts(engine) -> dict:
     stats = engine.stats.to_json() if engine is not None else {}
-    return {key: stats.get(key, 0) for key in ("segments", "source_tokens", "generated_tokens", "cached_segments")}
-
-
-# -- the process ---------------------------------------------------------------------------------
+    return {key: stats.get(key, 0) for key in COUNTS}

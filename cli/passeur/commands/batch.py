@@ -12,6 +12,7 @@ from click.core import ParameterSource
 from passeur import __version__
 from passeur.api import choose_memory, load_termbase, utc_now
 from passeur.batch import runner
+from passeur.batch.jobs import COUNTS
 from passeur.batch.ray_executor import RayExecutor, RaySettings, require_ray
 from passeur.commands.batch_recipe import JobRecipe
 from passeur.commands.options import build_summary_engine, translation_factory, translation_options
@@ -186,7 +187,7 @@ def render_table(report) -> str:
 
 
 def _stats(report) -> dict:
-    totals = {"segments": 0, "source_tokens": 0, "generated_tokens": 0, "cached_segments": 0, "seconds": 0.0}
+    totals = {**dict.fromkeys(COUNTS, 0), "seconds": 0.0}
     for item in report.files:
         for key in totals:
             totals[key] += item.stats.get(key, 0)
