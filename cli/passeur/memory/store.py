@@ -2,7 +2,8 @@
 an engine around it).
 
 A row is keyed by model name, model revision, an options fingerprint (backend, effective beam
-width, int8 / compute type: whatever changes the outputs) and the normalised source segment
+width, int8 / compute type as requested: whatever changes the outputs and is known before the
+model loads, so `--device auto` on a CPU and on a GPU share rows) and the normalised source segment
 (Unicode NFC, whitespace folded). It holds the n-best hypotheses the model gave, the final
 translation chosen above the model (the glossary guard tells it, nullable), timestamps and a
 hit count. Several passeur processes may share one file: WAL journal, a busy timeout, short
